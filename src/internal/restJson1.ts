@@ -1,0 +1,266 @@
+/**
+ * The restJson1 protocol, client side: input to HTTP request, HTTP response to output or error.
+ * One generic codec serves every operation; the operation's `Spec` says what differs.
+ */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import { ResponseDecodeError, ServiceError, ValidationError } from "../ClientErrors.js"
+import type { ResponseMetadata } from "../Schema/Metadata.js"
+import type { ErrorsOf, InputOf, OutputOf, Spec } from "./operation.js"
+
+/** An HTTP request before signing: path already holds the encoded labels. */
+export interface EncodedRequest {
+  readonly method: string
+  readonly path: string
+  readonly body: string | undefined
+}
+
+/** An HTTP response, fully read. Header names are lower case. */
+export interface RawResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+const strictOptions: ParseOptions = { errors: "all", onExcessProperty: "error" }
+const lenientOptions: ParseOptions = { errors: "first", onExcessProperty: "ignore" }
+type ParseOptions = { readonly errors: "all" | "first"; readonly onExcessProperty: "error" | "ignore" }
+
+const encoders = new WeakMap<object, (u: unknown) => Either.Either<object, ParseResult.ParseError>>()
+const decoders = new WeakMap<object, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
+
+const encoderFor = (schema: Schema.Schema<unknown, object>) => {
+  let encode = encoders.get(schema)
+  if (encode === undefined) {
+    encode = Schema.encodeUnknownEither(schema, strictOptions)
+    encoders.set(schema, encode)
+  }
+  return encode
+}
+
+/** A lenient decoder for a response shape: unknown members ignored, first problem reported. */
+export const decoderFor = <A>(schema: Schema.Schema<A, object>) => {
+  let decode = decoders.get(schema)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknownEither(schema, lenientOptions)
+    decoders.set(schema, decode)
+  }
+  return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
+}
+
+/** Formats Schema issues as `{ path, message }` pairs, paths written as `A.B[0].C`. */
+export const formatIssues = (error: ParseResult.ParseError) =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+    path: issue.path
+      .map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
+      .join(""),
+    message: issue.message
+  }))
+
+/**
+ * Percent-encodes a label value the way the AWS SDKs do: `encodeURIComponent`, plus the
+ * characters it leaves alone that RFC 3986 reserves (`!'()*`).
+ */
+export const encodeLabel = (value: string): string =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+
+/** Validates the input strictly and lays it out as method, path and JSON body. */
+export const encodeRequest = <S extends Spec>(
+  spec: S,
+  input: InputOf<S>
+): Effect.Effect<EncodedRequest, ValidationError> => {
+  const encoded = encoderFor(spec.input as Schema.Schema<unknown, object>)(input)
+  if (Either.isLeft(encoded)) {
+    const issues = formatIssues(encoded.left)
+    return Effect.fail(
+      new ValidationError({
+        operation: spec.name,
+        message: `Invalid ${spec.name} input: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")}`,
+        issues
+      })
+    )
+  }
+  const wire = encoded.right as Record<string, unknown>
+  let path = spec.uri
+  let body: Record<string, unknown> = wire
+  if (spec.labels.length > 0) {
+    body = { ...wire }
+    for (const label of spec.labels) {
+      path = path.replace(`{${label}}`, encodeLabel(String(wire[label])))
+      delete body[label]
+    }
+  }
+  return Effect.succeed({
+    method: spec.method,
+    path,
+    body: spec.hasBody ? JSON.stringify(body) : undefined
+  })
+}
+
+/** Removes `null` members and `null` list items: a JSON null counts as absent. */
+export const dropNulls = (value: unknown): unknown => {
+  if (Array.isArray(value)) {
+    const out: Array<unknown> = []
+    for (const item of value) if (item !== null) out.push(dropNulls(item))
+    return out
+  }
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {}
+    for (const key in value) {
+      const item = (value as Record<string, unknown>)[key]
+      if (item !== null) out[key] = dropNulls(item)
+    }
+    return out
+  }
+  return value
+}
+
+const excerptLimit = 1024
+
+/** The start of a body, safe to carry in an error. */
+export const excerpt = (body: string): string =>
+  body.length <= excerptLimit ? body : `${body.slice(0, excerptLimit)}... (${body.length} characters)`
+
+/** Reads the response metadata the official SDK reports, from the response headers. */
+export const responseMetadata = (
+  response: Pick<RawResponse, "status" | "headers">,
+  attempts: number,
+  totalRetryDelay: number
+): ResponseMetadata => {
+  const h = response.headers
+  const metadata: {
+    httpStatusCode: number
+    attempts: number
+    totalRetryDelay: number
+    requestId?: string
+    extendedRequestId?: string
+    cfId?: string
+  } = { httpStatusCode: response.status, attempts, totalRetryDelay }
+  const requestId = h["x-amzn-requestid"] ?? h["x-amz-request-id"]
+  if (requestId !== undefined) metadata.requestId = requestId
+  if (h["x-amz-id-2"] !== undefined) metadata.extendedRequestId = h["x-amz-id-2"]
+  if (h["x-amz-cf-id"] !== undefined) metadata.cfId = h["x-amz-cf-id"]
+  return metadata
+}
+
+/** Strips a namespace (`aws.protocols#`) and a trailing `:http://...` from an error code. */
+export const sanitizeErrorCode = (raw: string): string => {
+  let code = raw
+  const colon = code.indexOf(":")
+  if (colon >= 0) code = code.slice(0, colon)
+  const hash = code.lastIndexOf("#")
+  if (hash >= 0) code = code.slice(hash + 1)
+  return code.trim()
+}
+
+const findKey = (body: Record<string, unknown>, name: string): unknown => {
+  for (const key in body) if (key.toLowerCase() === name) return body[key]
+  return undefined
+}
+
+/** The error code of an error response: header first, then the body's `code`, then `__type`. */
+export const errorCode = (
+  headers: Readonly<Record<string, string>>,
+  body: Record<string, unknown> | undefined
+): string | undefined => {
+  const candidates = [headers["x-amzn-errortype"], body && findKey(body, "code"), body && findKey(body, "__type")]
+  for (const candidate of candidates) {
+    if (typeof candidate === "string") {
+      const code = sanitizeErrorCode(candidate)
+      if (code !== "") return code
+    }
+  }
+  return undefined
+}
+
+const parseObject = (text: string): Record<string, unknown> | undefined => {
+  if (text.trim() === "") return undefined
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Turns a response into the operation's output, a modelled exception or a client error. */
+export const decodeResponse = <S extends Spec>(
+  spec: S,
+  response: RawResponse,
+  metadata: ResponseMetadata
+): Effect.Effect<OutputOf<S>, ErrorsOf<S> | ServiceError | ResponseDecodeError> => {
+  if (response.status >= 200 && response.status < 300) return decodeSuccess(spec, response, metadata)
+  return Effect.fail(decodeError(spec, response, metadata))
+}
+
+const decodeSuccess = <S extends Spec>(
+  spec: S,
+  response: RawResponse,
+  metadata: ResponseMetadata
+): Effect.Effect<OutputOf<S>, ResponseDecodeError> => {
+  let json: unknown = {}
+  if (response.body.trim() !== "") {
+    try {
+      json = JSON.parse(response.body)
+    } catch (cause) {
+      return Effect.fail(decodeFailure(spec, response, metadata, "the response body is not JSON", cause))
+    }
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    return Effect.fail(decodeFailure(spec, response, metadata, "the response body is not a JSON object"))
+  }
+  const decoded = decoderFor(spec.output as Schema.Schema<unknown, object>)(dropNulls(json))
+  if (Either.isLeft(decoded)) {
+    const detail = formatIssues(decoded.left).map((i) => `${i.path}: ${i.message}`).join("; ")
+    return Effect.fail(decodeFailure(spec, response, metadata, detail, decoded.left))
+  }
+  const output = decoded.right as { $metadata?: ResponseMetadata }
+  output.$metadata = metadata
+  return Effect.succeed(output as OutputOf<S>)
+}
+
+const decodeFailure = (
+  spec: Spec,
+  response: RawResponse,
+  metadata: ResponseMetadata,
+  detail: string,
+  cause?: unknown
+) =>
+  new ResponseDecodeError({
+    operation: spec.name,
+    message: `${spec.name} answered HTTP ${response.status} with a body that does not match its output: ${detail}`,
+    bodyExcerpt: excerpt(response.body),
+    $metadata: metadata,
+    cause
+  })
+
+const decodeError = <S extends Spec>(
+  spec: S,
+  response: RawResponse,
+  metadata: ResponseMetadata
+): ErrorsOf<S> | ServiceError => {
+  const body = parseObject(response.body)
+  const code = errorCode(response.headers, body)
+  const modelled = code === undefined ? undefined : spec.errors.find((e) => e._tag === code)
+  if (modelled !== undefined) {
+    const fields = decoderFor(modelled.wire as Schema.Schema<object, object>)(dropNulls(body ?? {}))
+    const props = { ...(Either.isRight(fields) ? fields.right : {}), $metadata: metadata }
+    return new modelled(props as never, true) as ErrorsOf<S>
+  }
+  const message = body && (findKey(body, "message") ?? body.errorMessage)
+  return new ServiceError({
+    operation: spec.name,
+    code: code ?? String(response.status),
+    message: typeof message === "string"
+      ? message
+      : body === undefined && response.body.trim() !== ""
+      ? `HTTP ${response.status} with a body that is not a JSON object: ${excerpt(response.body).slice(0, 200)}`
+      : `HTTP ${response.status}${code === undefined ? " with no error code" : ` ${code}`}`,
+    $fault: response.status >= 500 ? "server" : "client",
+    $metadata: metadata
+  })
+}
