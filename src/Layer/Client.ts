@@ -62,7 +62,8 @@ const transportError = (
 
 /** Builds the Client from the services in context. */
 export const make = Effect.gen(function*() {
-  const http = yield* HttpClient.HttpClient
+  // Trace headers are not part of the AWS wire format; spans still record each request.
+  const http = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
   const signer = yield* Signer
   const credentials = yield* Credentials
   const endpoint = yield* Endpoint

@@ -5,16 +5,16 @@ import { ResponseMetadata } from "./Metadata.js"
 
 /** An error returned if a request is not formed properly. */
 export class BadRequestException extends Schema.TaggedError<BadRequestException>()("BadRequestException", {
-    /** An error message to inform that the request failed. */
-    Message: Schema.optional(Schema.String),
-    $metadata: ResponseMetadata
+  /** An error message to inform that the request failed. */
+  Message: Schema.optional(Schema.String),
+  $metadata: ResponseMetadata
 }) {
   /** The HTTP status the service answers with. */
   static readonly httpStatus = 400
   /** The members as they travel in the error body, for decoding and encoding. */
   static readonly wire = /*#__PURE__*/ Schema.Struct({
-      /** An error message to inform that the request failed. */
-      Message: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "message")
+    /** An error message to inform that the request failed. */
+    Message: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "message")
   })
   /** Who is at fault: the caller (`client`) or the service (`server`). */
   readonly $fault = "client" as const
@@ -27,16 +27,16 @@ export class BadRequestException extends Schema.TaggedError<BadRequestException>
 
 /** An error returned if there's a temporary issue with the service. */
 export class GatewayTimeoutException extends Schema.TaggedError<GatewayTimeoutException>()("GatewayTimeoutException", {
-    /** An error message to inform that the request failed. */
-    Message: Schema.optional(Schema.String),
-    $metadata: ResponseMetadata
+  /** An error message to inform that the request failed. */
+  Message: Schema.optional(Schema.String),
+  $metadata: ResponseMetadata
 }) {
   /** The HTTP status the service answers with. */
   static readonly httpStatus = 504
   /** The members as they travel in the error body, for decoding and encoding. */
   static readonly wire = /*#__PURE__*/ Schema.Struct({
-      /** An error message to inform that the request failed. */
-      Message: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "message")
+    /** An error message to inform that the request failed. */
+    Message: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "message")
   })
   /** Who is at fault: the caller (`client`) or the service (`server`). */
   readonly $fault = "server" as const
@@ -49,20 +49,20 @@ export class GatewayTimeoutException extends Schema.TaggedError<GatewayTimeoutEx
 
 /** An error returned when a specific resource type is not found. */
 export class NotFoundException extends Schema.TaggedError<NotFoundException>()("NotFoundException", {
-    /** An error message to inform that the request has failed. */
-    Message: Schema.optional(Schema.String),
-    /** The type of resource that is not found. */
-    ResourceType: Schema.optional(Schema.String),
-    $metadata: ResponseMetadata
+  /** An error message to inform that the request has failed. */
+  Message: Schema.optional(Schema.String),
+  /** The type of resource that is not found. */
+  ResourceType: Schema.optional(Schema.String),
+  $metadata: ResponseMetadata
 }) {
   /** The HTTP status the service answers with. */
   static readonly httpStatus = 404
   /** The members as they travel in the error body, for decoding and encoding. */
   static readonly wire = /*#__PURE__*/ Schema.Struct({
-      /** An error message to inform that the request has failed. */
-      Message: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "message"),
-      /** The type of resource that is not found. */
-      ResourceType: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "resourceType")
+    /** An error message to inform that the request has failed. */
+    Message: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "message"),
+    /** The type of resource that is not found. */
+    ResourceType: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "resourceType")
   })
   /** Who is at fault: the caller (`client`) or the service (`server`). */
   readonly $fault = "client" as const
@@ -75,20 +75,20 @@ export class NotFoundException extends Schema.TaggedError<NotFoundException>()("
 
 /** An error that is returned when a limit of a specific type has been exceeded. */
 export class TooManyRequestsException extends Schema.TaggedError<TooManyRequestsException>()("TooManyRequestsException", {
-    /** The type of limit that was exceeded. */
-    LimitType: Schema.optional(Schema.String),
-    /** An error message to inform that the request has failed. */
-    Message: Schema.optional(Schema.String),
-    $metadata: ResponseMetadata
+  /** The type of limit that was exceeded. */
+  LimitType: Schema.optional(Schema.String),
+  /** An error message to inform that the request has failed. */
+  Message: Schema.optional(Schema.String),
+  $metadata: ResponseMetadata
 }) {
   /** The HTTP status the service answers with. */
   static readonly httpStatus = 429
   /** The members as they travel in the error body, for decoding and encoding. */
   static readonly wire = /*#__PURE__*/ Schema.Struct({
-      /** The type of limit that was exceeded. */
-      LimitType: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "limitType"),
-      /** An error message to inform that the request has failed. */
-      Message: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "message")
+    /** The type of limit that was exceeded. */
+    LimitType: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "limitType"),
+    /** An error message to inform that the request has failed. */
+    Message: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "message")
   })
   /** Who is at fault: the caller (`client`) or the service (`server`). */
   readonly $fault = "client" as const
