@@ -1,0 +1,40 @@
+/**
+ * `npm run local`: the local AmplifyBackend on a loopback port until interrupted (Ctrl-C).
+ *
+ *   npm run local -- [--port 4566] [--host 127.0.0.1|::1] [--no-verify]
+ */
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import * as Local from "./Local.js"
+
+const args = process.argv.slice(2)
+const option = (name: string): string | undefined => {
+  const at = args.indexOf(name)
+  return at >= 0 ? args[at + 1] : undefined
+}
+
+const port = Number(option("--port") ?? process.env.PORT ?? 0)
+const host = option("--host") ?? "127.0.0.1"
+
+const program = Effect.gen(function*() {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    return yield* Effect.dieMessage(`--port must be a port number, not ${String(option("--port"))}`)
+  }
+  const server = yield* Local.serve({ port, host, verifySignatures: !args.includes("--no-verify") })
+  const keys = Local.defaultCredentials
+  yield* Console.log(
+    [
+      `local AmplifyBackend listening on ${server.url}`,
+      `  region                ${server.local.region}`,
+      `  AWS_ACCESS_KEY_ID     ${keys.accessKeyId}`,
+      `  AWS_SECRET_ACCESS_KEY ${Redacted.value(keys.secretAccessKey)}`,
+      `  e.g. aws amplifybackend list-s3-buckets --endpoint-url ${server.url} --region ${server.local.region}`,
+      "Ctrl-C stops it."
+    ].join("\n")
+  )
+  return yield* Effect.never
+})
+
+NodeRuntime.runMain(Effect.scoped(program))
