@@ -44,6 +44,11 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
   operation: Schema.String,
   message: Schema.String,
+  /**
+   * `Transport`: the connection failed or was reset; `ResponseBody`: the response was cut short;
+   * `Encode` / `InvalidUrl`: the request could not be built (never sent, never retried).
+   */
+  reason: Schema.Literal("Transport", "ResponseBody", "Encode", "InvalidUrl"),
   outcomeUnknown: Schema.Boolean,
   $metadata: ResponseMetadata,
   cause: Schema.optional(Schema.Unknown)
@@ -53,4 +58,17 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
 export class ConfigurationError extends Schema.TaggedError<ConfigurationError>()("ConfigurationError", {
   setting: Schema.String,
   message: Schema.String
+}) {}
+
+/**
+ * An attempt (`scope: "attempt"`) or the whole call (`scope: "call"`) ran out of time. The
+ * request was aborted; when it had been sent, its outcome is unknown.
+ */
+export class TimeoutError extends Schema.TaggedError<TimeoutError>()("TimeoutError", {
+  operation: Schema.String,
+  message: Schema.String,
+  scope: Schema.Literal("attempt", "call"),
+  timeoutMillis: Schema.Number,
+  outcomeUnknown: Schema.Boolean,
+  $metadata: ResponseMetadata
 }) {}

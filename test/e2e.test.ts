@@ -85,7 +85,7 @@ describe("all 31 operations, end to end", () => {
         Effect.tryPromise({
           try: () => {
             const Command = (Sdk as unknown as Record<string, new (i: unknown) => never>)[`${operation}Command`]!
-            return sdk.send(new Command(input)) as Promise<Record<string, unknown>>
+            return sdk.send(new Command(input)) as unknown as Promise<Record<string, unknown>>
           },
           catch: (error) => error
         })

@@ -1,25 +1,46 @@
 /**
  * The Client service: runs one operation call through the pieces in context (credentials,
- * endpoint, signer, HTTP client) and the generic restJson1 codec.
+ * endpoint, signer, HTTP client, retry policy) and the generic restJson1 codec.
+ *
+ * A call is: validate and encode the input once; then, per attempt, read credentials, sign with
+ * the (skew-corrected) clock, send, classify the response. Failed attempts are retried by the
+ * `Retry` policy; `$metadata.attempts` and `$metadata.totalRetryDelay` count what really happened.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
-import { TransportError } from "../ClientErrors.js"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleIntervals from "effect/ScheduleIntervals"
+import { TimeoutError, TransportError } from "../ClientErrors.js"
 import type { ClientError, ErrorsOf, InputOf, OutputOf, Spec } from "../internal/operation.js"
+import { AdaptiveRateLimiter } from "../internal/rateLimiter.js"
 import { decodeResponse, encodeRequest, responseMetadata, type EncodedRequest } from "../internal/restJson1.js"
+import { classify, clockSkewCodes, RetryQuota, serverTime, skewThresholdMillis } from "../internal/retry.js"
 import type { ResponseMetadata } from "../Schema/Metadata.js"
 import { Credentials } from "./Credentials.js"
 import { Endpoint } from "./Endpoint.js"
+import { currentOverride, defaults, merge, Retry, type RetryPolicy } from "./Retry.js"
 import { Signer } from "./Signer.js"
 
 /** Runs operation calls. Operations need it; `AmplifyBackend` captures it. */
 export interface ClientService {
-  readonly execute: <S extends Spec>(spec: S, input: InputOf<S>) => Effect.Effect<OutputOf<S>, ErrorsOf<S> | ClientError>
+  readonly execute: <S extends Spec>(
+    spec: S,
+    input: InputOf<S>
+  ) => Effect.Effect<OutputOf<S>, ErrorsOf<S> | ClientError>
+  /** The offset, in ms, added to the local clock when signing (learned from clock-skew errors). */
+  readonly clockOffset: Effect.Effect<number>
+  /** Tokens left in the retry quota. */
+  readonly retryQuota: Effect.Effect<number>
 }
 
 export class Client extends Context.Tag("amplifybackend/Client")<Client, ClientService>() {}
@@ -37,27 +58,28 @@ const causeCode = (cause: unknown): string | undefined => {
   return undefined
 }
 
-const noResponse = (attempts: number, totalRetryDelay: number): ResponseMetadata => ({
-  attempts,
-  totalRetryDelay
-})
-
 const transportError = (
   operation: string,
   error: HttpClientError.HttpClientError,
   metadata: ResponseMetadata
 ): TransportError => {
   const code = causeCode(error.cause)
-  const neverSent =
-    (error._tag === "RequestError" && error.reason !== "Transport") ||
-    (code !== undefined && neverSentCodes.has(code))
+  const reason = error._tag === "ResponseError" ? "ResponseBody" as const : error.reason
+  const neverSent = reason === "Encode" || reason === "InvalidUrl" || (code !== undefined && neverSentCodes.has(code))
   return new TransportError({
     operation,
     message: `${operation}: ${error.message}${code ? ` (${code})` : ""}`,
+    reason,
     outcomeUnknown: !neverSent,
     $metadata: metadata,
     cause: error
   })
+}
+
+/** The progress of one call, shared by its attempts and its timeout. */
+interface CallState {
+  attempts: number
+  totalRetryDelay: number
 }
 
 /** Builds the Client from the services in context. */
@@ -67,21 +89,25 @@ export const make = Effect.gen(function*() {
   const signer = yield* Signer
   const credentials = yield* Credentials
   const endpoint = yield* Endpoint
+  const basePolicy = Option.getOrElse(yield* Effect.serviceOption(Retry), () => defaults)
   const scope = { region: endpoint.signingRegion, service: endpoint.signingName }
+  const quota = new RetryQuota(basePolicy.quotaCapacity)
+  const limiter = new AdaptiveRateLimiter((yield* Clock.currentTimeMillis) / 1000)
+  let clockOffset = 0
 
+  /** One attempt: sign, send, read, classify. `seen` receives what a retry decision needs. */
   const attempt = <S extends Spec>(
     spec: S,
     request: EncodedRequest,
-    attempts: number,
-    totalRetryDelay: number
+    state: CallState,
+    seen: { date?: string | undefined; offset: number }
   ): Effect.Effect<OutputOf<S>, ErrorsOf<S> | ClientError> =>
     Effect.gen(function*() {
       const keys = yield* credentials.get
-      const now = yield* Clock.currentTimeMillis
+      seen.offset = clockOffset
+      const now = (yield* Clock.currentTimeMillis) + clockOffset
       const url = endpoint.url + request.path
-      const headers: Record<string, string> = request.body === undefined
-        ? {}
-        : { "content-type": "application/json" }
+      const headers: Record<string, string> = request.body === undefined ? {} : { "content-type": "application/json" }
       const signed = yield* signer.sign(
         { method: request.method, url, headers, body: request.body },
         keys,
@@ -92,21 +118,140 @@ export const make = Effect.gen(function*() {
       if (request.body !== undefined) {
         httpRequest = HttpClientRequest.bodyText(httpRequest, request.body, "application/json")
       }
+      const noResponse = { attempts: state.attempts, totalRetryDelay: state.totalRetryDelay }
       const response = yield* http.execute(httpRequest).pipe(
-        Effect.mapError((e) => transportError(spec.name, e, noResponse(attempts, totalRetryDelay)))
+        Effect.mapError((e) => transportError(spec.name, e, noResponse))
       )
-      const metadata = responseMetadata(response, attempts, totalRetryDelay)
-      const body = yield* response.text.pipe(
-        Effect.mapError((e) => transportError(spec.name, e, metadata))
-      )
+      const metadata = responseMetadata(response, state.attempts, state.totalRetryDelay)
+      seen.date = response.headers.date
+      const body = yield* response.text.pipe(Effect.mapError((e) => transportError(spec.name, e, metadata)))
       return yield* decodeResponse(spec, { status: response.status, headers: response.headers, body }, metadata)
     })
 
+  const withAttemptTimeout = <A, E>(
+    spec: Spec,
+    policy: RetryPolicy,
+    state: CallState,
+    effect: Effect.Effect<A, E>
+  ): Effect.Effect<A, E | TimeoutError> =>
+    policy.attemptTimeout === undefined
+      ? effect
+      : Effect.timeoutFail(effect, {
+        duration: policy.attemptTimeout,
+        onTimeout: () => timeoutError(spec, "attempt", policy.attemptTimeout!, state)
+      })
+
+  /** Whether a failure says the clock is off, and by how much it should be corrected. */
+  const skewCorrection = (
+    error: { readonly _tag: string; readonly code?: string; readonly message?: string },
+    seen: { date?: string | undefined; offset: number },
+    localNow: number
+  ): number | undefined => {
+    const code = error._tag === "ServiceError" ? error.code : error._tag
+    if (code === undefined || !clockSkewCodes.has(code)) return undefined
+    const server = serverTime(seen.date, error.message)
+    if (server === undefined) return undefined
+    const offset = server - localNow
+    return Math.abs(offset - seen.offset) > skewThresholdMillis ? offset : undefined
+  }
+
+  const run = <S extends Spec>(
+    spec: S,
+    request: EncodedRequest,
+    policy: RetryPolicy,
+    state: CallState
+  ): Effect.Effect<OutputOf<S>, ErrorsOf<S> | ClientError> =>
+    Effect.gen(function*() {
+      let scheduleState: unknown = policy.schedule?.initial
+      let lastTaken: number | undefined
+      let skewCorrected = false
+      while (true) {
+        state.attempts++
+        if (policy.mode === "adaptive") {
+          const wait = limiter.acquire((yield* Clock.currentTimeMillis) / 1000)
+          if (wait > 0) yield* Effect.sleep(Duration.millis(Math.ceil(wait * 1000)))
+        }
+        const seen: { date?: string | undefined; offset: number } = { offset: clockOffset }
+        const result = yield* Effect.either(withAttemptTimeout(spec, policy, state, attempt(spec, request, state, seen)))
+        const now = yield* Clock.currentTimeMillis
+        if (Either.isRight(result)) {
+          if (policy.mode === "adaptive") limiter.update(now / 1000, false)
+          if (policy.schedule === undefined) quota.release(lastTaken)
+          return result.right
+        }
+        const error = result.left as ErrorsOf<S> & ClientError
+        const kind = classify(error)
+        if (policy.mode === "adaptive") limiter.update(now / 1000, kind === "throttling")
+        if (policy.mode === "off") return yield* Effect.fail(error)
+
+        if (!skewCorrected) {
+          const offset = skewCorrection(error, seen, now)
+          if (offset !== undefined) {
+            clockOffset = offset
+            skewCorrected = true
+            continue
+          }
+        }
+
+        const input = { error, kind, attempt: state.attempts }
+        const retryable = policy.retryable ? policy.retryable(input) : kind !== undefined
+        if (!retryable) return yield* Effect.fail(error)
+        let delay: number
+        if (policy.schedule !== undefined) {
+          const [next, , decision] = yield* policy.schedule.step(now, input, scheduleState)
+          if (ScheduleDecision.isDone(decision)) return yield* Effect.fail(error)
+          scheduleState = next
+          delay = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
+        } else {
+          if (state.attempts >= policy.maxAttempts) return yield* Effect.fail(error)
+          const taken = quota.acquire(kind ?? "transient")
+          if (taken === undefined) return yield* Effect.fail(error)
+          lastTaken = taken
+          const ceiling = Math.min(
+            Duration.toMillis(policy.maxBackoff),
+            Duration.toMillis(policy.baseDelay) * 2 ** (state.attempts - 1)
+          )
+          delay = Math.floor((yield* Random.next) * ceiling)
+        }
+        if (delay > 0) yield* Effect.sleep(Duration.millis(delay))
+        state.totalRetryDelay += delay
+      }
+    })
+
+  const execute = <S extends Spec>(spec: S, input: InputOf<S>) =>
+    Effect.flatMap(encodeRequest(spec, input), (request) =>
+      Effect.flatMap(FiberRef.get(currentOverride), (override) => {
+        const policy = override === undefined ? basePolicy : merge(basePolicy, override)
+        const state: CallState = { attempts: 0, totalRetryDelay: 0 }
+        const call = run(spec, request, policy, state)
+        return policy.callTimeout === undefined
+          ? call
+          : Effect.timeoutFail(call, {
+            duration: policy.callTimeout,
+            onTimeout: () => timeoutError(spec, "call", policy.callTimeout!, state)
+          })
+      }))
+
   return Client.of({
-    execute: (spec, input) => Effect.flatMap(encodeRequest(spec, input), (request) => attempt(spec, request, 1, 0))
+    execute,
+    clockOffset: Effect.sync(() => clockOffset),
+    retryQuota: Effect.sync(() => quota.tokens)
   })
 })
 
-/** The Client, from an `HttpClient`, a `Signer`, `Credentials` and an `Endpoint`. */
+const timeoutError = (spec: Spec, scope: "attempt" | "call", after: Duration.Duration, state: CallState) =>
+  new TimeoutError({
+    operation: spec.name,
+    message: `${spec.name}: the ${scope} took longer than ${Duration.format(after)}`,
+    scope,
+    timeoutMillis: Duration.toMillis(after),
+    outcomeUnknown: true,
+    $metadata: { attempts: state.attempts, totalRetryDelay: state.totalRetryDelay }
+  })
+
+/**
+ * The Client, from an `HttpClient`, a `Signer`, `Credentials` and an `Endpoint`, with the `Retry`
+ * policy in context or the AWS standard mode.
+ */
 export const layer: Layer.Layer<Client, never, HttpClient.HttpClient | Signer | Credentials | Endpoint> =
   Layer.effect(Client, make)

@@ -229,7 +229,17 @@ export const route = (
 }
 
 /** Builds the local service's request handler over a set of operation handlers. */
-export const makeHandler = (handlers: Handlers, options: VerificationOptions) =>
+export const makeHandler = (handlers: Handlers, options: VerificationOptions) => {
+  const serve = serveWith(handlers, options)
+  return (request: LocalRequest): Effect.Effect<LocalResponse> =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      Effect.map(serve(request), (response) => {
+        response.headers.date = new Date(now).toUTCString()
+        return response
+      }))
+}
+
+const serveWith = (handlers: Handlers, options: VerificationOptions) =>
 (request: LocalRequest): Effect.Effect<LocalResponse> =>
   Effect.gen(function*() {
     if (options.verifySignatures !== false) {

@@ -7,6 +7,7 @@ import type * as Schema from "effect/Schema"
 import type {
   ResponseDecodeError,
   ServiceError,
+  TimeoutError,
   TransportError,
   ValidationError
 } from "../ClientErrors.js"
@@ -59,6 +60,7 @@ export type ClientError =
   | ServiceError
   | ResponseDecodeError
   | TransportError
+  | TimeoutError
   | CredentialsError
 
 /** An operation: a function from input to Effect, carrying its description. */
