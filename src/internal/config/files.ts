@@ -21,6 +21,8 @@ export interface SharedConfig {
   readonly profiles: Readonly<Record<string, Ini.IniSection>>
   /** `[sso-session name]` sections by name. */
   readonly ssoSessions: Readonly<Record<string, Ini.IniSection>>
+  /** `[services name]` sections by name. */
+  readonly services: Readonly<Record<string, Ini.IniSection>>
   /** The config file path that was read (it may not exist). */
   readonly configFile: string
   /** The credentials file path that was read (it may not exist). */

@@ -142,6 +142,8 @@ export interface SharedSections {
   readonly profiles: Readonly<Record<string, IniSection>>
   /** `[sso-session name]` sections by name (config file only). */
   readonly ssoSessions: Readonly<Record<string, IniSection>>
+  /** `[services name]` sections by name (config file only): per-service settings. */
+  readonly services: Readonly<Record<string, IniSection>>
 }
 
 /** `profile  "my name"` → `my name`: the name after a section prefix, unquoted. */
@@ -162,6 +164,7 @@ const nameAfter = (prefix: string, header: string): string | undefined => {
 export const configSections = (occurrences: ReadonlyArray<Occurrence>): SharedSections => {
   const profiles = emptyRecord<Record<string, IniValue>>()
   const ssoSessions = emptyRecord<Record<string, IniValue>>()
+  const services = emptyRecord<Record<string, IniValue>>()
   for (const { header, section } of occurrences) {
     if (header === "default") {
       mergeInto(profiles, "default", section)
@@ -173,16 +176,21 @@ export const configSections = (occurrences: ReadonlyArray<Occurrence>): SharedSe
       continue
     }
     const session = nameAfter("sso-session", header)
-    if (session !== undefined) mergeInto(ssoSessions, session, section)
+    if (session !== undefined) {
+      mergeInto(ssoSessions, session, section)
+      continue
+    }
+    const serviceSection = nameAfter("services", header)
+    if (serviceSection !== undefined) mergeInto(services, serviceSection, section)
   }
-  return { profiles, ssoSessions }
+  return { profiles, ssoSessions, services }
 }
 
 /** A credentials file's sections: every section is a profile, named as written. */
 export const credentialsSections = (occurrences: ReadonlyArray<Occurrence>): SharedSections => {
   const profiles = emptyRecord<Record<string, IniValue>>()
   for (const { header, section } of occurrences) mergeInto(profiles, header, section)
-  return { profiles, ssoSessions: emptyRecord() }
+  return { profiles, ssoSessions: emptyRecord(), services: emptyRecord() }
 }
 
 /**
@@ -195,7 +203,7 @@ export const mergeFiles = (config: SharedSections, credentials: SharedSections):
   for (const name of Object.keys(credentials.profiles)) {
     mergeInto(profiles, name, credentials.profiles[name]!)
   }
-  return { profiles, ssoSessions: config.ssoSessions }
+  return { profiles, ssoSessions: config.ssoSessions, services: config.services }
 }
 
 /** A key's value when it is a plain, non-empty string. */
