@@ -9,6 +9,25 @@
 import * as Schema from "effect/Schema"
 import { identified, intInRange, Label, openEnum, sensitive, SensitiveString } from "../internal/schemaHelpers.js"
 
+/** A `double`: a JSON number, or "NaN", "Infinity" or "-Infinity" for the values JSON cannot write. */
+export const Double = /*#__PURE__*/ Schema.transform(
+  /*#__PURE__*/ Schema.Union(Schema.Number, /*#__PURE__*/ Schema.Literal("NaN", "Infinity", "-Infinity")),
+  Schema.Number,
+  {
+    strict: true,
+    decode: (wire) => Number(wire),
+    encode: (n) => (Number.isFinite(n) ? n : (String(n) as "NaN" | "Infinity" | "-Infinity"))
+  }
+)
+
+/** Input for a structure with no members: `{}` only, where a bare `Schema.Struct({})` takes any non-null value. */
+export const EmptyStructure = /*#__PURE__*/ Schema.Struct({}).pipe(
+  /*#__PURE__*/ Schema.filter(
+    (u: unknown) => typeof u === "object" && u !== null && !Array.isArray(u) && Object.keys(u).length === 0,
+    { message: () => "Expected a structure with no members: {}" }
+  )
+)
+
 export const AdditionalConstraintsElement = /*#__PURE__*/ identified(/*#__PURE__*/ Schema.Literal("REQUIRE_DIGIT", "REQUIRE_LOWERCASE", "REQUIRE_SYMBOL", "REQUIRE_UPPERCASE"), "AdditionalConstraintsElement")
 export type AdditionalConstraintsElement = typeof AdditionalConstraintsElement.Type
 
@@ -25,7 +44,7 @@ export const BackendAPIAppSyncAuthSettings = /*#__PURE__*/ identified(/*#__PURE_
   /** The API key description for API_KEY, if it was used as an authentication mechanism to access your data models. */
   Description: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "description"),
   /** The API key expiration time for API_KEY, if it was used as an authentication mechanism to access your data models. */
-  ExpirationTime: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.Number), "expirationTime"),
+  ExpirationTime: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Double), "expirationTime"),
   /** The expiry time for the OpenID authentication mechanism. */
   OpenIDAuthTTL: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "openIDAuthTTL"),
   /** The clientID for openID, if openID was used as an authentication setting to access your data models. */
@@ -258,7 +277,7 @@ export const CreateBackendAuthPasswordPolicyConfig = /*#__PURE__*/ identified(/*
   /** Additional constraints for the password used to access the backend of your Amplify project. */
   AdditionalConstraints: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(ListOfAdditionalConstraintsElement), "additionalConstraints"),
   /** The minimum length of the password used to access the backend of your Amplify project. */
-  MinimumLength: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.propertySignature(Schema.Number), "minimumLength")
+  MinimumLength: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.propertySignature(Double), "minimumLength")
 }), "CreateBackendAuthPasswordPolicyConfig")
 export interface CreateBackendAuthPasswordPolicyConfig extends Schema.Schema.Type<typeof CreateBackendAuthPasswordPolicyConfig> {}
 
@@ -342,7 +361,7 @@ export const CreateBackendConfigRequest = /*#__PURE__*/ identified(/*#__PURE__*/
 export interface CreateBackendConfigRequest extends Schema.Schema.Type<typeof CreateBackendConfigRequest> {}
 
 /** Defines the resource configuration for the data model in your Amplify project. */
-export const ResourceConfig = /*#__PURE__*/ identified(/*#__PURE__*/ Schema.Struct({}), "ResourceConfig")
+export const ResourceConfig = /*#__PURE__*/ identified(EmptyStructure, "ResourceConfig")
 export interface ResourceConfig extends Schema.Schema.Type<typeof ResourceConfig> {}
 
 /** The request body for CreateBackend. */
@@ -676,7 +695,7 @@ export const UpdateBackendAuthPasswordPolicyConfig = /*#__PURE__*/ identified(/*
   /** Describes additional constraints on password requirements to sign in to the auth resource, configured as a part of your Amplify project. */
   AdditionalConstraints: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(ListOfAdditionalConstraintsElement), "additionalConstraints"),
   /** Describes the minimum length of the password required to sign in to the auth resource, configured as a part of your Amplify project. */
-  MinimumLength: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.Number), "minimumLength")
+  MinimumLength: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Double), "minimumLength")
 }), "UpdateBackendAuthPasswordPolicyConfig")
 export interface UpdateBackendAuthPasswordPolicyConfig extends Schema.Schema.Type<typeof UpdateBackendAuthPasswordPolicyConfig> {}
 
@@ -794,7 +813,7 @@ export const BackendAPIAppSyncAuthSettingsOutput = /*#__PURE__*/ identified(/*#_
   /** The API key description for API_KEY, if it was used as an authentication mechanism to access your data models. */
   Description: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "description"),
   /** The API key expiration time for API_KEY, if it was used as an authentication mechanism to access your data models. */
-  ExpirationTime: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.Number), "expirationTime"),
+  ExpirationTime: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Double), "expirationTime"),
   /** The expiry time for the OpenID authentication mechanism. */
   OpenIDAuthTTL: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.String), "openIDAuthTTL"),
   /** The clientID for openID, if openID was used as an authentication setting to access your data models. */
@@ -1056,7 +1075,7 @@ export const CreateBackendAuthPasswordPolicyConfigOutput = /*#__PURE__*/ identif
   /** Additional constraints for the password used to access the backend of your Amplify project. */
   AdditionalConstraints: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(ListOfAdditionalConstraintsElementOutput), "additionalConstraints"),
   /** The minimum length of the password used to access the backend of your Amplify project. */
-  MinimumLength: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Schema.Number), "minimumLength")
+  MinimumLength: /*#__PURE__*/ Schema.fromKey(/*#__PURE__*/ Schema.optional(Double), "minimumLength")
 }), "CreateBackendAuthPasswordPolicyConfig")
 export interface CreateBackendAuthPasswordPolicyConfigOutput extends Schema.Schema.Type<typeof CreateBackendAuthPasswordPolicyConfigOutput> {}
 

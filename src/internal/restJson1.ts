@@ -8,7 +8,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { ResponseDecodeError, ServiceError, ValidationError } from "../ClientErrors.js"
 import type { ResponseMetadata } from "../Schema/Metadata.js"
-import type { ErrorsOf, InputOf, OutputOf, Spec } from "./operation.js"
+import type { ErrorClass, ErrorsOf, InputOf, OutputOf, Spec } from "./operation.js"
 
 /** An HTTP request before signing: path already holds the encoded labels. */
 export interface EncodedRequest {
@@ -66,29 +66,39 @@ export const formatIssues = (error: ParseResult.ParseError) =>
 export const encodeLabel = (value: string): string =>
   encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
+/** A lone UTF-16 surrogate: a string holding one has no UTF-8 form, so it cannot go in a URI. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+type Issue = { readonly path: string; readonly message: string }
+
+const invalidInput = (spec: Spec, issues: ReadonlyArray<Issue>) =>
+  new ValidationError({
+    operation: spec.name,
+    message: `Invalid ${spec.name} input: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")}`,
+    issues
+  })
+
 /** Validates the input strictly and lays it out as method, path and JSON body. */
 export const encodeRequest = <S extends Spec>(
   spec: S,
   input: InputOf<S>
 ): Effect.Effect<EncodedRequest, ValidationError> => {
   const encoded = encoderFor(spec.input as Schema.Schema<unknown, object>)(input)
-  if (Either.isLeft(encoded)) {
-    const issues = formatIssues(encoded.left)
-    return Effect.fail(
-      new ValidationError({
-        operation: spec.name,
-        message: `Invalid ${spec.name} input: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")}`,
-        issues
-      })
-    )
-  }
+  if (Either.isLeft(encoded)) return Effect.fail(invalidInput(spec, formatIssues(encoded.left)))
   const wire = encoded.right as Record<string, unknown>
   let path = spec.uri
   let body: Record<string, unknown> = wire
   if (spec.labels.length > 0) {
     body = { ...wire }
     for (const label of spec.labels) {
-      path = path.replace(`{${label}}`, encodeLabel(String(wire[label])))
+      const value = String(wire[label])
+      if (loneSurrogate.test(value)) {
+        return Effect.fail(invalidInput(spec, [{
+          path: label,
+          message: "Expected a URI label value that is well-formed Unicode, actual a string with a lone surrogate"
+        }]))
+      }
+      path = path.replace(`{${label}}`, encodeLabel(value))
       delete body[label]
     }
   }
@@ -238,6 +248,11 @@ const decodeFailure = (
     cause
   })
 
+const hasMessageMember = (error: ErrorClass): boolean => {
+  const fields = (error as { readonly fields?: Readonly<Record<string, unknown>> }).fields
+  return fields !== undefined && "Message" in fields
+}
+
 const decodeError = <S extends Spec>(
   spec: S,
   response: RawResponse,
@@ -248,7 +263,15 @@ const decodeError = <S extends Spec>(
   const modelled = code === undefined ? undefined : spec.errors.find((e) => e._tag === code)
   if (modelled !== undefined) {
     const fields = decoderFor(modelled.wire as Schema.Schema<object, object>)(dropNulls(body ?? {}))
-    const props = { ...(Either.isRight(fields) ? fields.right : {}), $metadata: metadata }
+    const props: Record<string, unknown> = {
+      ...(Either.isRight(fields) ? fields.right : {}),
+      $metadata: metadata
+    }
+    // As the official SDK does: a message sent as `Message` (or any case) still counts.
+    if (props.Message === undefined && hasMessageMember(modelled)) {
+      const message = body && findKey(body, "message")
+      if (typeof message === "string") props.Message = message
+    }
     return new modelled(props as never, true) as ErrorsOf<S>
   }
   const message = body && (findKey(body, "message") ?? body.errorMessage)
