@@ -145,6 +145,16 @@ class Renderer {
       .sort()
   }
 
+  /** Wire names of the members of sensitive structures: error excerpts redact their values. */
+  sensitiveWireNames(): Array<string> {
+    const names = new Set<string>()
+    for (const s of Object.values(this.model.shapes)) {
+      if (s.type !== "structure" || trait(s.traits, "sensitive") === undefined) continue
+      for (const [n, m] of Object.entries(s.members ?? {})) names.add(trait<string>(m.traits, "jsonName") ?? n)
+    }
+    return [...names].sort()
+  }
+
   shapesFile(): string {
     const errors = new Set(this.errorIds())
     const input = this.model.ordered(this.model.inputReach)
@@ -161,6 +171,8 @@ class Renderer {
       "import * as Schema from \"effect/Schema\"\n" +
       "import { identified, intInRange, Label, openEnum, sensitive, SensitiveString } from \"../internal/schemaHelpers.js\"\n\n" +
       localSchemas.filter(([name]) => this.uses.has(name)).map(([, text]) => `${text}\n`).join("") +
+      "/** Wire names of the members of sensitive shapes: error excerpts never show their values. */\n" +
+      `export const sensitiveWireNames: ReadonlyArray<string> = ${JSON.stringify(this.sensitiveWireNames())}\n\n` +
       parts.join("\n")
   }
 

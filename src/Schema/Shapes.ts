@@ -28,6 +28,9 @@ export const EmptyStructure = /*#__PURE__*/ Schema.Struct({}).pipe(
   )
 )
 
+/** Wire names of the members of sensitive shapes: error excerpts never show their values. */
+export const sensitiveWireNames: ReadonlyArray<string> = ["client_id","client_secret","emailMessage","emailSubject","key_id","private_key","smsMessage","team_id"]
+
 export const AdditionalConstraintsElement = /*#__PURE__*/ identified(/*#__PURE__*/ Schema.Literal("REQUIRE_DIGIT", "REQUIRE_LOWERCASE", "REQUIRE_SYMBOL", "REQUIRE_UPPERCASE"), "AdditionalConstraintsElement")
 export type AdditionalConstraintsElement = typeof AdditionalConstraintsElement.Type
 

@@ -8,6 +8,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { ResponseDecodeError, ServiceError, ValidationError } from "../ClientErrors.js"
 import type { ResponseMetadata } from "../Schema/Metadata.js"
+import { sensitiveWireNames } from "../Schema/Shapes.js"
 import type { ErrorClass, ErrorsOf, InputOf, OutputOf, Spec } from "./operation.js"
 
 /** An HTTP request before signing: path already holds the encoded labels. */
@@ -50,14 +51,49 @@ export const decoderFor = <A>(schema: Schema.Schema<A, object>) => {
   return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
 }
 
-/** Formats Schema issues as `{ path, message }` pairs, paths written as `A.B[0].C`. */
-export const formatIssues = (error: ParseResult.ParseError) =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+const issueLimit = 20
+const errorMessageLimit = 2048
+const messageLimit = 300
+
+/** How an `actual` value appears in an issue: objects and arrays summarised, strings bounded. */
+const describeActual = (actual: string): string => {
+  const text = actual.trim()
+  if (text.startsWith("{")) return "an object"
+  if (text.startsWith("[")) return "an array"
+  return text.length > 80 ? `${text.slice(0, 80)}... (${text.length} characters)` : text
+}
+
+const bounded = (text: string, limit: number): string =>
+  text.length > limit ? `${text.slice(0, limit)}... (${text.length} characters)` : text
+
+/**
+ * Formats Schema issues as `{ path, message }` pairs, paths written as `A.B[0].C`. Whole objects
+ * and arrays are never printed (they may hold sensitive members), long values are cut, an
+ * "Expected undefined" issue is dropped when a more precise one names the same place, and at
+ * most 20 issues are kept.
+ */
+export const formatIssues = (error: ParseResult.ParseError): Array<{ path: string; message: string }> => {
+  let raw: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>
+  try {
+    raw = ParseResult.ArrayFormatter.formatErrorSync(error)
+  } catch {
+    return [{ path: "", message: "The value is nested too deeply to describe" }]
+  }
+  const issues = raw.map((issue) => ({
     path: issue.path
       .map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
       .join(""),
-    message: issue.message
+    message: bounded(issue.message.replace(/, actual ([\s\S]*)$/, (_, actual: string) => `, actual ${describeActual(actual)}`), messageLimit)
   }))
+  const precise = issues.filter((issue, _, all) =>
+    !(issue.message.startsWith("Expected undefined") &&
+      all.some((other) => other !== issue && !other.message.startsWith("Expected undefined") &&
+        (other.path === issue.path || other.path.startsWith(`${issue.path}.`) || other.path.startsWith(`${issue.path}[`))))
+  )
+  return precise.length > issueLimit
+    ? [...precise.slice(0, issueLimit), { path: "", message: `and ${precise.length - issueLimit} more issues` }]
+    : precise
+}
 
 /**
  * Percent-encodes a label value the way the AWS SDKs do: `encodeURIComponent`, plus the
@@ -80,6 +116,20 @@ const invalidInput = (spec: Spec, issues: ReadonlyArray<Issue>) =>
 
 /** Validates the input strictly and lays it out as method, path and JSON body. */
 export const encodeRequest = <S extends Spec>(
+  spec: S,
+  input: InputOf<S>
+): Effect.Effect<EncodedRequest, ValidationError> =>
+  Effect.suspend(() => {
+    try {
+      return encodeNow(spec, input)
+    } catch (cause) {
+      // A throwing getter, a Proxy, or a value too deep for the validator.
+      const detail = cause instanceof RangeError ? "the input is nested too deeply" : "reading the input threw"
+      return Effect.fail(invalidInput(spec, [{ path: "", message: `Invalid input: ${detail}` }]))
+    }
+  })
+
+const encodeNow = <S extends Spec>(
   spec: S,
   input: InputOf<S>
 ): Effect.Effect<EncodedRequest, ValidationError> => {
@@ -109,29 +159,45 @@ export const encodeRequest = <S extends Spec>(
   })
 }
 
+/** How deep a response may nest; the model's shapes are far shallower. */
+const maxDepth = 256
+
+/** A response nested deeper than any shape of the model. */
+export class TooDeep extends Error {}
+
 /** Removes `null` members and `null` list items: a JSON null counts as absent. */
-export const dropNulls = (value: unknown): unknown => {
+export const dropNulls = (value: unknown, depth = 0): unknown => {
+  if (depth > maxDepth) throw new TooDeep(`nested deeper than ${maxDepth} levels`)
   if (Array.isArray(value)) {
     const out: Array<unknown> = []
-    for (const item of value) if (item !== null) out.push(dropNulls(item))
+    for (const item of value) if (item !== null) out.push(dropNulls(item, depth + 1))
     return out
   }
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {}
     for (const key in value) {
       const item = (value as Record<string, unknown>)[key]
-      if (item !== null) out[key] = dropNulls(item)
+      if (item !== null) out[key] = dropNulls(item, depth + 1)
     }
     return out
   }
   return value
 }
 
+const sensitiveValue = new RegExp(`("(?:${sensitiveWireNames.join("|")})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, "g")
+
 const excerptLimit = 1024
 
 /** The start of a body, safe to carry in an error. */
-export const excerpt = (body: string): string =>
-  body.length <= excerptLimit ? body : `${body.slice(0, excerptLimit)}... (${body.length} characters)`
+export const excerpt = (body: string): string => {
+  const start = (body.length <= excerptLimit * 4 ? body : body.slice(0, excerptLimit * 4)).replace(
+    sensitiveValue,
+    "$1\"(redacted)\""
+  )
+  return start.length <= excerptLimit && body.length <= excerptLimit * 4
+    ? start
+    : `${start.slice(0, excerptLimit)}... (${body.length} characters)`
+}
 
 /** Reads the response metadata the official SDK reports, from the response headers. */
 export const responseMetadata = (
@@ -223,10 +289,17 @@ const decodeSuccess = <S extends Spec>(
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     return Effect.fail(decodeFailure(spec, response, metadata, "the response body is not a JSON object"))
   }
-  const decoded = decoderFor(spec.output as Schema.Schema<unknown, object>)(dropNulls(json))
+  let cleaned: unknown
+  try {
+    cleaned = dropNulls(json)
+  } catch {
+    return Effect.fail(decodeFailure(spec, response, metadata, "the response body is nested too deeply"))
+  }
+  const decoded = decoderFor(spec.output as Schema.Schema<unknown, object>)(cleaned)
   if (Either.isLeft(decoded)) {
+    // The Schema's own error is not kept: it would hold the raw values, sensitive ones included.
     const detail = formatIssues(decoded.left).map((i) => `${i.path}: ${i.message}`).join("; ")
-    return Effect.fail(decodeFailure(spec, response, metadata, detail, decoded.left))
+    return Effect.fail(decodeFailure(spec, response, metadata, detail))
   }
   const output = decoded.right as { $metadata?: ResponseMetadata }
   output.$metadata = metadata
@@ -262,24 +335,31 @@ const decodeError = <S extends Spec>(
   const code = errorCode(response.headers, body)
   const modelled = code === undefined ? undefined : spec.errors.find((e) => e._tag === code)
   if (modelled !== undefined) {
-    const fields = decoderFor(modelled.wire as Schema.Schema<object, object>)(dropNulls(body ?? {}))
+    let cleaned: unknown = {}
+    try {
+      cleaned = dropNulls(body ?? {})
+    } catch {
+      cleaned = {}
+    }
+    const fields = decoderFor(modelled.wire as Schema.Schema<object, object>)(cleaned)
     const props: Record<string, unknown> = {
       ...(Either.isRight(fields) ? fields.right : {}),
       $metadata: metadata
     }
+    if (typeof props.Message === "string") props.Message = bounded(props.Message, errorMessageLimit)
     // As the official SDK does: a message sent as `Message` (or any case) still counts.
     if (props.Message === undefined && hasMessageMember(modelled)) {
       const message = body && findKey(body, "message")
-      if (typeof message === "string") props.Message = message
+      if (typeof message === "string") props.Message = bounded(message, errorMessageLimit)
     }
     return new modelled(props as never, true) as ErrorsOf<S>
   }
   const message = body && (findKey(body, "message") ?? body.errorMessage)
   return new ServiceError({
     operation: spec.name,
-    code: code ?? String(response.status),
+    code: bounded(code ?? String(response.status), 200),
     message: typeof message === "string"
-      ? message
+      ? bounded(message, errorMessageLimit)
       : body === undefined && response.body.trim() !== ""
       ? `HTTP ${response.status} with a body that is not a JSON object: ${excerpt(response.body).slice(0, 200)}`
       : `HTTP ${response.status}${code === undefined ? " with no error code" : ` ${code}`}`,
