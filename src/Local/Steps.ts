@@ -60,9 +60,19 @@ export interface JobAddress {
 
 /** A name that will travel as a URI label later: not empty, not `.` or `..`, no `/`. */
 export const checkName = (member: string, value: string): Step<string> =>
-  value === "" || value === "." || value === ".." || value.includes("/")
-    ? badRequest(`${member} must be a non-empty name without "/", other than "." and ".."`)
+  value === "" || value === "." || value === ".." || value.includes("/") || value.length > maxNameLength ||
+    !isWellFormed(value)
+    ? badRequest(
+      `${member} must be a name of 1 to ${maxNameLength} characters of well-formed Unicode, ` +
+        `without "/", other than "." and ".."`
+    )
     : Either.right(value)
+
+const maxNameLength = 255
+
+/** Whether a string has no lone UTF-16 surrogate (one could never travel in a URI). */
+const isWellFormed = (value: string): boolean =>
+  !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)
 
 /** An optional string member that, when given, must not be empty. */
 export const checkNotEmpty = (
