@@ -57,8 +57,10 @@ const credentialsLayer = (
 ): Layer.Layer<Credentials.Credentials> => {
   const given = options.credentials
   if (given === undefined) {
-    const { signer: _signer, ...providerOptions } = options
-    return CredentialProviders.layerDefaultChain(providerOptions).pipe(Layer.provide(http))
+    const { signer: _signer, profile, ...providerOptions } = options
+    // The profile option names the profile for credentials too, as AWS_PROFILE would.
+    const env = profile === undefined ? providerOptions.env : { ...(providerOptions.env ?? process.env), AWS_PROFILE: profile }
+    return CredentialProviders.layerDefaultChain({ ...providerOptions, env }).pipe(Layer.provide(http))
   }
   if (Layer.isLayer(given)) return given as Layer.Layer<Credentials.Credentials>
   return Credentials.layerStatic(given as Credentials.AwsCredentials)

@@ -18,11 +18,19 @@ const option = (name: string): string | undefined => {
 const port = Number(option("--port") ?? process.env.PORT ?? 0)
 const host = option("--host") ?? "127.0.0.1"
 
+const fail = (message: string) =>
+  Effect.zipRight(Console.error(`npm run local: ${message}`), Effect.sync(() => process.exit(2)))
+
 const program = Effect.gen(function*() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    return yield* Effect.dieMessage(`--port must be a port number, not ${String(option("--port"))}`)
+    return yield* fail(`--port must be a port number from 0 to 65535, not ${String(option("--port"))}`)
   }
-  const server = yield* Local.serve({ port, host, verifySignatures: !args.includes("--no-verify") })
+  if (!["127.0.0.1", "::1", "localhost"].includes(host)) {
+    return yield* fail(`--host must be a loopback address (127.0.0.1, ::1 or localhost), not ${host}`)
+  }
+  const server = yield* Local.serve({ port, host, verifySignatures: !args.includes("--no-verify") }).pipe(
+    Effect.catchAllDefect((defect) => fail(`cannot listen on ${host}:${port}: ${(defect as Error).message ?? String(defect)}`))
+  )
   const keys = Local.defaultCredentials
   yield* Console.log(
     [

@@ -146,3 +146,37 @@ describe("client configuration precedence", () => {
       expect(urls[0]).toMatch(/^https:\/\/amplifybackend\.cn-north-1\./)
     }))
 })
+
+describe("the profile option", () => {
+  it.effect("names the profile for credentials as well as for region and endpoint", () =>
+    Effect.gen(function*() {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "profile-option-"))
+      const config = path.join(dir, "config")
+      fs.writeFileSync(
+        config,
+        "[default]\nregion = us-east-1\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = d\n\n" +
+          "[profile loc]\nregion = eu-west-1\naws_access_key_id = AKIDLOC\naws_secret_access_key = l\n"
+      )
+      const authorizations: Array<string> = []
+      const capture = HttpClient.make((request, url) =>
+        Effect.sync(() => {
+          authorizations.push(`${url.host} ${request.headers.authorization ?? ""}`)
+          return HttpClientResponse.fromWeb(request, new Response("{}", { status: 200 }))
+        })
+      )
+      yield* listS3Buckets({}).pipe(
+        Effect.provide(
+          Node.layerClient({
+            profile: "loc",
+            configFile: config,
+            credentialsFile: path.join(dir, "credentials"),
+            env: {},
+            httpClient: Layer.succeed(HttpClient.HttpClient, capture)
+          })
+        )
+      )
+      expect(authorizations).toHaveLength(1)
+      expect(authorizations[0]).toMatch(/^amplifybackend\.eu-west-1\.amazonaws\.com /)
+      expect(authorizations[0]).toContain("Credential=AKIDLOC/")
+    }))
+})
