@@ -182,15 +182,16 @@ export const make = Effect.gen(function*() {
         const error = result.left as ErrorsOf<S> & ClientError
         const kind = classify(error)
         if (policy.mode === "adaptive") limiter.update(now / 1000, kind === "throttling")
+        // A clock-skew error teaches the offset even when no retry follows: later calls use it.
+        const offset = skewCorrection(error, seen, now)
+        if (offset !== undefined) clockOffset = offset
         if (policy.mode === "off") return yield* Effect.fail(error)
 
-        if (!skewCorrected) {
-          const offset = skewCorrection(error, seen, now)
-          if (offset !== undefined) {
-            clockOffset = offset
-            skewCorrected = true
-            continue
-          }
+        // One retry per call for a corrected clock, within the attempt limit.
+        const attemptsLeft = policy.schedule !== undefined || state.attempts < policy.maxAttempts
+        if (offset !== undefined && !skewCorrected && attemptsLeft) {
+          skewCorrected = true
+          continue
         }
 
         const input = { error, kind, attempt: state.attempts }

@@ -11,6 +11,7 @@ import * as Credentials from "../Layer/Credentials.js"
 import * as Endpoint from "../Layer/Endpoint.js"
 import * as Region from "../Layer/Region.js"
 import * as SignerNode from "../Layer/SignerNode.js"
+import * as Faults from "./Faults.js"
 import * as LocalHttpClient from "./HttpClient.js"
 import { makeHandler, type LocalRequest, type LocalResponse, type VerificationOptions } from "./Protocol.js"
 import * as Server from "./Server.js"
@@ -32,6 +33,8 @@ export interface Options extends Service.LocalBackendOptions {
   readonly verifySignatures?: boolean | undefined
   /** The region requests must be signed for; default `defaultRegion`. */
   readonly region?: string | undefined
+  /** What to break, and when (see `Faults.ts`). Default: nothing; requests are still logged. */
+  readonly faults?: Faults.FaultPlan | undefined
 }
 
 /** A running local AmplifyBackend: its state and its request handler. */
@@ -40,6 +43,8 @@ export interface LocalAmplifyBackendService {
   readonly handle: (request: LocalRequest) => Effect.Effect<LocalResponse>
   readonly region: string
   readonly credentials: ReadonlyArray<Credentials.AwsCredentials>
+  /** The fault plan in force and the log of the requests received. */
+  readonly faults: Faults.FaultInjector
 }
 
 export class LocalAmplifyBackend extends Context.Tag("amplifybackend/LocalAmplifyBackend")<
@@ -57,7 +62,9 @@ export const make = (options: Options = {}): Effect.Effect<LocalAmplifyBackendSe
       region,
       verifySignatures: options.verifySignatures ?? true
     }
-    return { backend, handle: makeHandler(backend.handlers, verification), region, credentials }
+    const faults = Faults.make(options.faults)
+    const handle = makeHandler(backend.handlers, { ...verification, faults })
+    return { backend, handle, region, credentials, faults }
   })
 
 /** The local service as a layer. */

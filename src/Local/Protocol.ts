@@ -18,6 +18,7 @@ import type { AwsCredentials } from "../Layer/Credentials.js"
 import { make as nodeSigner } from "../Layer/SignerNode.js"
 import type { SignerService } from "../Layer/Signer.js"
 import * as Errors from "../Schema/Errors.js"
+import type { FaultInjector, TransportDirective } from "./Faults.js"
 import { type Handlers, LocalFault } from "./Service.js"
 
 /** A request as the local service sees it. Header names are lower case. */
@@ -34,6 +35,8 @@ export interface LocalResponse {
   readonly status: number
   readonly headers: Record<string, string>
   readonly body: string
+  /** What the transport must do instead of simply sending the response (see `Faults.ts`). */
+  readonly transport?: TransportDirective | undefined
 }
 
 /** How the local service checks signatures. */
@@ -228,15 +231,30 @@ export const route = (
   return undefined
 }
 
+/** How the local service checks signatures, and the faults it injects. */
+export interface HandlerOptions extends VerificationOptions {
+  /** A fault plan's injector (see `Faults.ts`): every request goes through it. Default none. */
+  readonly faults?: FaultInjector | undefined
+}
+
+const pathOf = (url: string): string => {
+  const queryAt = url.indexOf("?")
+  return queryAt >= 0 ? url.slice(0, queryAt) : url
+}
+
 /** Builds the local service's request handler over a set of operation handlers. */
-export const makeHandler = (handlers: Handlers, options: VerificationOptions) => {
+export const makeHandler = (handlers: Handlers, options: HandlerOptions) => {
   const serve = serveWith(handlers, options)
-  return (request: LocalRequest): Effect.Effect<LocalResponse> =>
+  const dated = (request: LocalRequest): Effect.Effect<LocalResponse> =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
       Effect.map(serve(request), (response) => {
         response.headers.date = new Date(now).toUTCString()
         return response
       }))
+  const faults = options.faults
+  if (faults === undefined) return dated
+  return (request: LocalRequest): Effect.Effect<LocalResponse> =>
+    faults.apply(request, route(request.method, pathOf(request.url))?.route.name, dated)
 }
 
 const serveWith = (handlers: Handlers, options: VerificationOptions) =>
@@ -246,8 +264,7 @@ const serveWith = (handlers: Handlers, options: VerificationOptions) =>
       const refused = yield* verify(request, options)
       if (refused !== undefined) return refused
     }
-    const queryAt = request.url.indexOf("?")
-    const path = queryAt >= 0 ? request.url.slice(0, queryAt) : request.url
+    const path = pathOf(request.url)
     const found = route(request.method, path)
     if (found === undefined) {
       return errorResponse(404, "UnknownOperationException", {

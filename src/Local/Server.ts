@@ -22,6 +22,51 @@ export interface ServeOptions {
 export interface RunningServer {
   readonly url: string
   readonly port: number
+  /** What the server saw of its connections so far. */
+  readonly stats: Effect.Effect<ServerStats>
+}
+
+/** Counts of a server's connections and requests. */
+export interface ServerStats {
+  /** Connections open now. */
+  readonly openConnections: number
+  /** Connections accepted since the start. */
+  readonly connections: number
+  /** Requests received since the start. */
+  readonly requests: number
+  /** Requests whose connection the client closed before the response was sent. */
+  readonly abortedByClient: number
+}
+
+/**
+ * Sends a response, or carries out its transport directive: a reset destroys the socket, a
+ * truncation announces the full length and sends half the body, a delay holds the response.
+ */
+const send = (req: http.IncomingMessage, res: http.ServerResponse, response: LocalResponse): void => {
+  const transport = response.transport
+  if (transport === undefined) {
+    res.writeHead(response.status, response.headers)
+    res.end(response.body)
+    return
+  }
+  switch (transport._tag) {
+    case "Reset":
+      req.socket.destroy()
+      return
+    case "Truncate": {
+      const body = Buffer.from(response.body, "utf8")
+      res.writeHead(response.status, { ...response.headers, "content-length": String(body.length) })
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy())
+      return
+    }
+    case "Delay": {
+      const timer = setTimeout(() => {
+        if (!res.destroyed) send(req, res, { ...response, transport: undefined })
+      }, transport.millis)
+      res.once("close", () => clearTimeout(timer))
+      return
+    }
+  }
 }
 
 const loopback = new Set(["127.0.0.1", "::1", "localhost"])
@@ -38,7 +83,13 @@ export const serve = (
     }
     const runtime = yield* Effect.runtime<never>()
     const runPromise = Runtime.runPromise(runtime)
+    const counts = { openConnections: 0, connections: 0, requests: 0, abortedByClient: 0 }
     const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+      counts.requests += 1
+      let deliberate = false
+      res.once("close", () => {
+        if (!res.writableFinished && !deliberate) counts.abortedByClient += 1
+      })
       const chunks: Array<Buffer> = []
       let size = 0
       req.on("data", (chunk: Buffer) => {
@@ -59,8 +110,9 @@ export const serve = (
           handle({ method: req.method ?? "GET", url: req.url ?? "/", headers, body: Buffer.concat(chunks).toString("utf8") })
         ).then(
           (response) => {
-            res.writeHead(response.status, response.headers)
-            res.end(response.body)
+            if (res.destroyed) return
+            deliberate = response.transport !== undefined && response.transport._tag !== "Delay"
+            send(req, res, response)
           },
           () => {
             res.writeHead(500, { "content-type": "application/json", "x-amzn-errortype": "InternalFailure" })
@@ -69,6 +121,11 @@ export const serve = (
         )
       })
       req.on("error", () => res.destroy())
+    })
+    server.on("connection", (socket) => {
+      counts.openConnections += 1
+      counts.connections += 1
+      socket.once("close", () => (counts.openConnections -= 1))
     })
     yield* Effect.acquireRelease(
       Effect.async<void, Error>((resume) => {
@@ -83,5 +140,9 @@ export const serve = (
     )
     const address = server.address() as AddressInfo
     const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address
-    return { url: `http://${urlHost}:${address.port}`, port: address.port } satisfies RunningServer
+    return {
+      url: `http://${urlHost}:${address.port}`,
+      port: address.port,
+      stats: Effect.sync(() => ({ ...counts }))
+    } satisfies RunningServer
   })

@@ -28,7 +28,11 @@ export class AdaptiveRateLimiter {
     this.lastTxRateBucket = Math.floor(nowSeconds)
   }
 
-  /** Takes a token; answers how many seconds to wait first (0 when one is at hand). */
+  /**
+   * Takes a token; answers how many seconds to wait first (0 when one is at hand). Callers that
+   * arrive while others wait queue behind them: the bucket's clock (`lastTimestamp`) then runs
+   * ahead of `nowSeconds`, up to the moment the last waiter's token is ready.
+   */
   acquire(nowSeconds: number): number {
     if (!this.enabled) return 0
     this.refill(nowSeconds)
@@ -36,10 +40,11 @@ export class AdaptiveRateLimiter {
       this.currentCapacity -= 1
       return 0
     }
-    const wait = (1 - this.currentCapacity) / this.fillRate
+    const from = Math.max(nowSeconds, this.lastTimestamp ?? nowSeconds)
+    const ready = from + (1 - this.currentCapacity) / this.fillRate
     this.currentCapacity = 0
-    this.lastTimestamp = nowSeconds + wait
-    return wait
+    this.lastTimestamp = ready
+    return ready - nowSeconds
   }
 
   /** Records the outcome of a response: throttled or not. */
