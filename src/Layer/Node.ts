@@ -11,6 +11,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as AmplifyBackend from "../AmplifyBackend.js"
 import type { ConfigurationError } from "../ClientErrors.js"
 import * as Client from "./Client.js"
@@ -19,7 +20,7 @@ import * as CredentialProviders from "./Config/CredentialProviders.js"
 import * as Credentials from "./Credentials.js"
 import * as EndpointRules from "./EndpointRules.js"
 import * as Region from "./Region.js"
-import { Retry, type RetryOptions } from "./Retry.js"
+import { merge, Retry, type RetryOptions } from "./Retry.js"
 import type { Signer } from "./Signer.js"
 import * as SignerNode from "./SignerNode.js"
 
@@ -69,13 +70,18 @@ const credentialsLayer = (
 /** The `Client` alone, from options. */
 export const layerClient = (options: Options = {}): Layer.Layer<Client.Client, ConfigurationError> =>
   Layer.unwrapEffect(
-    Effect.map(ClientConfig.resolve(options), (settings) => {
+    Effect.map(Effect.zip(ClientConfig.resolve(options), Effect.serviceOption(Retry)), ([settings, outer]) => {
+      // A `Retry` layer provided from outside wins over configuration; `retry` options refine it.
+      const retry = Option.match(outer, {
+        onNone: () => settings.retry,
+        onSome: (policy) => (options.retry === undefined ? policy : merge(policy, options.retry))
+      })
       const http = options.httpClient ?? NodeHttpClient.layerUndici
       const region = Region.layer(settings.region)
       return Client.layer.pipe(
         Layer.provide(EndpointRules.layer(settings.endpoint).pipe(Layer.provide(region))),
         Layer.provide(credentialsLayer(options, http)),
-        Layer.provide(Layer.succeed(Retry, settings.retry)),
+        Layer.provide(Layer.succeed(Retry, retry)),
         Layer.provide(options.signer ?? SignerNode.layer),
         Layer.provide(http)
       )

@@ -8,6 +8,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as EndpointRules from "../../src/Layer/EndpointRules.js"
+import * as Retry from "../../src/Layer/Retry.js"
 import { listS3Buckets } from "../../src/Operations/ListS3Buckets.js"
 import * as Node from "../../src/Layer/Node.js"
 
@@ -178,5 +179,28 @@ describe("the profile option", () => {
       expect(authorizations).toHaveLength(1)
       expect(authorizations[0]).toMatch(/^amplifybackend\.eu-west-1\.amazonaws\.com /)
       expect(authorizations[0]).toContain("Credential=AKIDLOC/")
+    }))
+})
+
+describe("a Retry layer provided from outside", () => {
+  it.effect("wins over the configured policy", () =>
+    Effect.gen(function*() {
+      let requests = 0
+      const unavailable = HttpClient.make((request) =>
+        Effect.sync(() => {
+          requests++
+          return HttpClientResponse.fromWeb(request, new Response("", { status: 503 }))
+        })
+      )
+      const client = Node.layerClient({
+        ...base,
+        configFile: configFile("[default]\nregion = us-east-1\nmax_attempts = 5\n"),
+        env: {},
+        credentials: { accessKeyId: "a", secretAccessKey: "b" },
+        httpClient: Layer.succeed(HttpClient.HttpClient, unavailable)
+      }).pipe(Layer.provide(Retry.layerOff))
+      const error = yield* Effect.flip(listS3Buckets({}).pipe(Effect.provide(client)))
+      expect(error._tag).toBe("ServiceError")
+      expect(requests).toBe(1)
     }))
 })
