@@ -6,6 +6,7 @@
  * the (skew-corrected) clock, send, classify the response. Failed attempts are retried by the
  * `Retry` policy; `$metadata.attempts` and `$metadata.totalRetryDelay` count what really happened.
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -28,7 +29,7 @@ import { classify, clockSkewCodes, RetryQuota, serverTime, skewThresholdMillis }
 import type { ResponseMetadata } from "../Schema/Metadata.js"
 import { Credentials } from "./Credentials.js"
 import { Endpoint } from "./Endpoint.js"
-import { currentOverride, defaults, merge, Retry, type RetryPolicy } from "./Retry.js"
+import { currentOverride, defaults, isValid, merge, Retry, type RetryPolicy } from "./Retry.js"
 import { Signer } from "./Signer.js"
 
 /** Runs operation calls. Operations need it; `AmplifyBackend` captures it. */
@@ -72,9 +73,21 @@ const transportError = (
     reason,
     outcomeUnknown: !neverSent,
     $metadata: metadata,
-    cause: error
+    // Not the HttpClientError itself: its request holds the signed headers (session token included).
+    cause: error.cause
   })
 }
+
+/**
+ * A fetch-based client must not follow redirects: the signed headers would go to another host.
+ * Other clients do not follow them anyway; a 3xx becomes a `ServiceError`.
+ */
+const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+    Effect.provideService(effect, FetchHttpClient.RequestInit, {
+      ...Option.getOrElse(init, () => ({})),
+      redirect: "manual"
+    }))
 
 /** The progress of one call, shared by its attempts and its timeout. */
 interface CallState {
@@ -119,7 +132,7 @@ export const make = Effect.gen(function*() {
         httpRequest = HttpClientRequest.bodyText(httpRequest, request.body, "application/json")
       }
       const noResponse = { attempts: state.attempts, totalRetryDelay: state.totalRetryDelay }
-      const response = yield* http.execute(httpRequest).pipe(
+      const response = yield* withoutRedirects(http.execute(httpRequest)).pipe(
         Effect.mapError((e) => transportError(spec.name, e, noResponse))
       )
       const metadata = responseMetadata(response, state.attempts, state.totalRetryDelay)
@@ -214,7 +227,8 @@ export const make = Effect.gen(function*() {
           )
           delay = Math.floor((yield* Random.next) * ceiling)
         }
-        if (delay > 0) yield* Effect.sleep(Duration.millis(delay))
+        // Sleep even for no delay: a timer hop lets other timers (a call timeout) run.
+        yield* Effect.sleep(Duration.millis(delay))
         state.totalRetryDelay += delay
       }
     })
@@ -222,7 +236,8 @@ export const make = Effect.gen(function*() {
   const execute = <S extends Spec>(spec: S, input: InputOf<S>) =>
     Effect.flatMap(encodeRequest(spec, input), (request) =>
       Effect.flatMap(FiberRef.get(currentOverride), (override) => {
-        const policy = override === undefined ? basePolicy : merge(basePolicy, override)
+        const merged = override === undefined ? basePolicy : merge(basePolicy, override)
+        const policy = isValid(merged) ? merged : basePolicy
         const state: CallState = { attempts: 0, totalRetryDelay: 0 }
         const call = run(spec, request, policy, state)
         return policy.callTimeout === undefined

@@ -86,11 +86,29 @@ export const merge = (base: RetryPolicy, options: RetryOptions): RetryPolicy => 
 /** The retry policy of a client. Without this service in context, `defaults` apply. */
 export class Retry extends Context.Tag("amplifybackend/Retry")<Retry, RetryPolicy>() {}
 
-/** A client-wide retry policy. */
-export const layer = (options: RetryOptions): Layer.Layer<Retry> => Layer.succeed(Retry, merge(defaults, options))
+/** Whether a policy's numbers are usable. */
+export const isValid = (policy: RetryPolicy): boolean =>
+  Number.isInteger(policy.maxAttempts) && policy.maxAttempts >= 1 &&
+  Number.isInteger(policy.quotaCapacity) && policy.quotaCapacity >= 0
+
+/** Checks a policy's numbers: whole attempts of at least 1, a quota of at least 0. */
+export const validate = (policy: RetryPolicy): Effect.Effect<RetryPolicy, ConfigurationError> => {
+  const problem = !Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1
+    ? ["maxAttempts", `maxAttempts must be a whole number of at least 1, not ${policy.maxAttempts}`]
+    : !Number.isInteger(policy.quotaCapacity) || policy.quotaCapacity < 0
+    ? ["quotaCapacity", `quotaCapacity must be a whole number of at least 0, not ${policy.quotaCapacity}`]
+    : undefined
+  return problem === undefined
+    ? Effect.succeed(policy)
+    : Effect.fail(new ConfigurationError({ setting: `retry.${problem[0]}`, message: problem[1]! }))
+}
+
+/** A client-wide retry policy; invalid numbers are a `ConfigurationError`. */
+export const layer = (options: RetryOptions): Layer.Layer<Retry, ConfigurationError> =>
+  Layer.effect(Retry, validate(merge(defaults, options)))
 
 /** Turns retries off for a client: every call makes one attempt. */
-export const layerOff: Layer.Layer<Retry> = layer({ mode: "off" })
+export const layerOff: Layer.Layer<Retry> = Layer.succeed(Retry, merge(defaults, { mode: "off" }))
 
 /** Reads `AWS_RETRY_MODE` (standard, adaptive, legacy = standard) and `AWS_MAX_ATTEMPTS`. */
 export const fromEnvironment = (
@@ -124,7 +142,7 @@ export const fromEnvironment = (
       }
       options.maxAttempts = n
     }
-    return Effect.succeed(merge(merge(defaults, base), options))
+    return validate(merge(merge(defaults, base), options))
   })
 
 /** A client-wide policy from `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS`, over `base`. */
@@ -139,7 +157,9 @@ export const currentOverride: FiberRef.FiberRef<RetryOptions | undefined> = Fibe
 >(undefined)
 
 /**
- * Runs calls inside `effect` with other retry settings, merged over the client's policy:
+ * Runs calls inside `effect` with other retry settings, merged over the client's policy (the
+ * retry quota is the client's: `quotaCapacity` here does not change it; invalid numbers are
+ * ignored):
  * `Retry.withPolicy({ maxAttempts: 5 })`, `Retry.withPolicy({ mode: "off" })`,
  * `Retry.withPolicy({ schedule: Schedule.spaced("1 second").pipe(Schedule.compose(Schedule.recurs(4))) })`.
  */

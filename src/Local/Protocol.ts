@@ -11,6 +11,7 @@ import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import { createHash } from "node:crypto"
 import { operations } from "../AmplifyBackend.js"
 import type { Spec } from "../internal/operation.js"
 import { formatIssues } from "../internal/restJson1.js"
@@ -166,6 +167,17 @@ const verify = (
       if (value !== undefined) headers[name] = value
     }
     const token = request.headers["x-amz-security-token"]
+    const expectedToken = known.sessionToken === undefined ? undefined : Redacted.value(known.sessionToken)
+    if (token !== expectedToken) {
+      return forbidden("UnrecognizedClientException", "The security token included in the request is invalid.")
+    }
+    const payloadHash = request.headers["x-amz-content-sha256"]
+    if (payloadHash !== undefined && payloadHash !== createHash("sha256").update(request.body).digest("hex")) {
+      return forbidden(
+        "InvalidSignatureException",
+        "The provided x-amz-content-sha256 header does not match what was computed."
+      )
+    }
     const signer = options.signer ?? nodeSigner
     const resigned = yield* signer.sign(
       { method: request.method, url: `http://${request.headers.host ?? ""}${request.url}`, headers, body: request.body },
@@ -176,8 +188,8 @@ const verify = (
       },
       { region: region!, service: service! },
       new Date(signedAt)
-    )
-    if (resigned.authorization !== authorization) {
+    ).pipe(Effect.catchAllDefect(() => Effect.succeed(undefined)))
+    if (resigned === undefined || resigned.authorization !== authorization) {
       return forbidden(
         "InvalidSignatureException",
         "The request signature we calculated does not match the signature you provided. " +
@@ -282,7 +294,12 @@ const serveWith = (handlers: Handlers, options: VerificationOptions) =>
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
       return badRequest("The request body must be a JSON object")
     }
-    const input = decodeInput(found.route.spec)({ ...body, ...found.labels })
+    let input: Either.Either<unknown, ParseResult.ParseError>
+    try {
+      input = decodeInput(found.route.spec)({ ...body, ...found.labels })
+    } catch {
+      return badRequest("The request body is nested too deeply")
+    }
     if (Either.isLeft(input)) {
       const issues = formatIssues(input.left)
       return badRequest(`Invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`)

@@ -104,15 +104,19 @@ const parseAmz = (m: RegExpMatchArray): number =>
 export const serverTime = (dateHeader: string | undefined, message: string | undefined): number | undefined => {
   if (dateHeader !== undefined) {
     const t = Date.parse(dateHeader)
-    if (!Number.isNaN(t)) return t
+    if (plausible(t)) return t
   }
   if (message === undefined) return undefined
   const inParentheses = /\(([^)]*)\)/.exec(message)
   const source = inParentheses?.[1] ?? message
   const matches = [...source.matchAll(amzDate)]
   const last = matches[matches.length - 1]
-  return last === undefined ? undefined : parseAmz(last)
+  const t = last === undefined ? undefined : parseAmz(last)
+  return t !== undefined && plausible(t) ? t : undefined
 }
+
+/** A time x-amz-date can carry: years 1 to 9999 (it has four year digits). */
+const plausible = (t: number): boolean => Number.isFinite(t) && t >= -62135596800000 && t < 253402300800000
 
 /** Clock differences smaller than this are left alone. */
 export const skewThresholdMillis = 5 * 60 * 1000

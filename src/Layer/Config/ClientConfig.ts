@@ -18,7 +18,7 @@ import * as Files from "../../internal/config/files.js"
 import { type IniSection, stringValue } from "../../internal/config/ini.js"
 import { type Env, nonEmpty } from "../../internal/config/options.js"
 import type { EndpointSettings } from "../EndpointRules.js"
-import { defaults, fromEnvironment, merge, type RetryOptions, type RetryPolicy } from "../Retry.js"
+import { fromEnvironment, merge, type RetryOptions, type RetryPolicy, validate } from "../Retry.js"
 import * as RegionChain from "./RegionChain.js"
 
 export interface ClientConfigOptions {
@@ -130,7 +130,7 @@ export const resolve = (options: ClientConfigOptions = {}): Effect.Effect<Client
         return new ConfigurationError({ setting: source ?? e.setting, message: e.message })
       })
     )
-    const retry = options.retry === undefined ? configured : merge(configured, options.retry)
+    const retry = yield* validate(options.retry === undefined ? configured : merge(configured, options.retry))
 
     return {
       region,
@@ -139,7 +139,7 @@ export const resolve = (options: ClientConfigOptions = {}): Effect.Effect<Client
         ...(useDualStack === undefined ? {} : { useDualStack }),
         ...(endpointUrl === undefined ? {} : { endpointUrl })
       },
-      retry: retry ?? defaults,
+      retry,
       profile: { name: profileName, configFile: files.configFile }
     }
   })
