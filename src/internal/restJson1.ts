@@ -8,6 +8,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { ResponseDecodeError, ServiceError, ValidationError } from "../ClientErrors.js"
 import type { ResponseMetadata } from "../Schema/Metadata.js"
+import { compileEncoder } from "./fastEncode.js"
 import { sensitiveWireNames } from "../Schema/Shapes.js"
 import type { ErrorClass, ErrorsOf, InputOf, OutputOf, Spec } from "./operation.js"
 
@@ -32,10 +33,18 @@ type ParseOptions = { readonly errors: "all" | "first"; readonly onExcessPropert
 const encoders = new WeakMap<object, (u: unknown) => Either.Either<object, ParseResult.ParseError>>()
 const decoders = new WeakMap<object, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 
+/** The input encoder of a Schema: the compiled fast path, with the Schema behind it. */
 const encoderFor = (schema: Schema.Schema<unknown, object>) => {
   let encode = encoders.get(schema)
   if (encode === undefined) {
-    encode = Schema.encodeUnknownEither(schema, strictOptions)
+    const slow = Schema.encodeUnknownEither(schema, strictOptions)
+    const fast = compileEncoder(schema)
+    encode = fast === undefined
+      ? slow
+      : (input: unknown) => {
+        const out = fast(input)
+        return out === undefined ? slow(input) : Either.right(out)
+      }
     encoders.set(schema, encode)
   }
   return encode
