@@ -89,6 +89,14 @@ const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effec
       redirect: "manual"
     }))
 
+/**
+ * One span per call, named after the operation (`AmplifyBackend.GetBackend`), when a tracer is
+ * installed; the HTTP client's own per-request spans are turned off (they cost as much as the
+ * rest of the call and record every header).
+ */
+const withSpan = <A, E>(spec: Spec, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+  Effect.withSpan(effect, `AmplifyBackend.${spec.name}`, { kind: "client", attributes: { "rpc.service": "AmplifyBackend", "rpc.method": spec.name } })
+
 /** The progress of one call, shared by its attempts and its timeout. */
 interface CallState {
   attempts: number
@@ -97,8 +105,8 @@ interface CallState {
 
 /** Builds the Client from the services in context. */
 export const make = Effect.gen(function*() {
-  // Trace headers are not part of the AWS wire format; spans still record each request.
-  const http = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
+  // Trace headers are not part of the AWS wire format; `withSpan` records each call instead.
+  const http = HttpClient.withTracerDisabledWhen(HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false), () => true)
   const signer = yield* Signer
   const credentials = yield* Credentials
   const endpoint = yield* Endpoint
@@ -135,10 +143,13 @@ export const make = Effect.gen(function*() {
       const response = yield* withoutRedirects(http.execute(httpRequest)).pipe(
         Effect.mapError((e) => transportError(spec.name, e, noResponse))
       )
-      const metadata = responseMetadata(response, state.attempts, state.totalRetryDelay)
-      seen.date = response.headers.date
+      // Each read of `response.headers` builds a new record: read it once.
+      const responseHeaders = response.headers
+      const status = response.status
+      const metadata = responseMetadata({ status, headers: responseHeaders }, state.attempts, state.totalRetryDelay)
+      seen.date = responseHeaders.date
       const body = yield* response.text.pipe(Effect.mapError((e) => transportError(spec.name, e, metadata)))
-      return yield* decodeResponse(spec, { status: response.status, headers: response.headers, body }, metadata)
+      return yield* decodeResponse(spec, { status, headers: responseHeaders, body }, metadata)
     })
 
   const withAttemptTimeout = <A, E>(
@@ -234,7 +245,7 @@ export const make = Effect.gen(function*() {
     })
 
   const execute = <S extends Spec>(spec: S, input: InputOf<S>) =>
-    Effect.flatMap(encodeRequest(spec, input), (request) =>
+    withSpan(spec, Effect.flatMap(encodeRequest(spec, input), (request) =>
       Effect.flatMap(FiberRef.get(currentOverride), (override) => {
         const merged = override === undefined ? basePolicy : merge(basePolicy, override)
         const policy = isValid(merged) ? merged : basePolicy
@@ -246,7 +257,7 @@ export const make = Effect.gen(function*() {
             duration: policy.callTimeout,
             onTimeout: () => timeoutError(spec, "call", policy.callTimeout!, state)
           })
-      }))
+      })))
 
   return Client.of({
     execute,
