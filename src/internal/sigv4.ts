@@ -11,15 +11,10 @@
  * what is sent.
  */
 import * as NodeCrypto from "node:crypto"
+import type { SignableRequest } from "../Layer/Signer.js"
 
-/** The request to sign. Header names may be given in any case. */
-export interface SigV4Request {
-  readonly method: string
-  /** The full URL as it will be sent: path single-encoded, query string included. */
-  readonly url: string
-  readonly headers: Readonly<Record<string, string>>
-  readonly body?: string | Uint8Array | undefined
-}
+/** The request to sign: the `Signer` service's `SignableRequest`. */
+export type SigV4Request = SignableRequest
 
 /** Plain (unwrapped) credentials. */
 export interface SigV4Credentials {
