@@ -103,7 +103,8 @@ export const resolve = (options: ClientConfigOptions = {}): Effect.Effect<Client
       profile: profileName,
       env,
       configFile: options.configFile,
-      credentialsFile: options.credentialsFile
+      credentialsFile: options.credentialsFile,
+      loaded: files
     })
 
     const useFips = options.useFips ?? (yield* flag(inEnv("AWS_USE_FIPS_ENDPOINT") ?? inProfile("use_fips_endpoint")))

@@ -22,6 +22,8 @@ export interface RegionOptions {
   readonly configFile?: string | undefined
   /** The shared credentials file; default `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`. */
   readonly credentialsFile?: string | undefined
+  /** The shared files, when the caller has read them already. */
+  readonly loaded?: Files.SharedConfig | undefined
 }
 
 /** Resolves the region, validating its form; a typed error names the four places it may come from. */
@@ -35,9 +37,9 @@ export const resolve = (options: RegionOptions = {}): Effect.Effect<string, Conf
     if (fromDefault !== undefined) return yield* validate(fromDefault, "AWS_DEFAULT_REGION")
     const profileName = options.profile ?? nonEmpty(env.AWS_PROFILE) ?? "default"
     const locations = { env, configFile: options.configFile, credentialsFile: options.credentialsFile }
-    const config = yield* Files.load(locations).pipe(
+    const config = options.loaded ?? (yield* Files.load(locations).pipe(
       Effect.mapError((e) => new ConfigurationError({ setting: e.path, message: e.message }))
-    )
+    ))
     const profile = Object.prototype.hasOwnProperty.call(config.profiles, profileName)
       ? config.profiles[profileName]
       : undefined
