@@ -6,6 +6,7 @@ import * as Exit from "effect/Exit"
 import * as Redacted from "effect/Redacted"
 import { AmplifyBackend, operations } from "../src/AmplifyBackend.js"
 import * as Credentials from "../src/Layer/Credentials.js"
+import * as LeanHttpClient from "../src/Layer/LeanHttpClient.js"
 import * as Node from "../src/Layer/Node.js"
 import * as Local from "../src/Local/Local.js"
 import { type Results, scenario } from "./support/scenario.js"
@@ -50,6 +51,20 @@ describe("all 31 operations, end to end", () => {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       const client = Node.layer({ endpoint: server.url, region: "us-east-1", credentials: Local.defaultCredentials })
       const results = yield* runScenario("loopback-app", ourRun).pipe(Effect.provide(client))
+      expect(Object.keys(results)).toHaveLength(31)
+      expect(results.GetBackendStorage?.ResourceConfig).toMatchObject({ BucketName: "files-bucket" })
+    }))
+
+  it.scopedLive("our client over real loopback HTTP with LeanHttpClient", () =>
+    Effect.gen(function*() {
+      const server = yield* Local.serve({ jobDurationMillis: 0 })
+      const client = Node.layer({
+        endpoint: server.url,
+        region: "us-east-1",
+        credentials: Local.defaultCredentials,
+        httpClient: LeanHttpClient.layer()
+      })
+      const results = yield* runScenario("lean-app", ourRun).pipe(Effect.provide(client))
       expect(Object.keys(results)).toHaveLength(31)
       expect(results.GetBackendStorage?.ResourceConfig).toMatchObject({ BucketName: "files-bucket" })
     }))

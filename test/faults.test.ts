@@ -10,6 +10,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { AmplifyBackend } from "../src/AmplifyBackend.js"
 import * as Client from "../src/Layer/Client.js"
+import * as LeanHttpClient from "../src/Layer/LeanHttpClient.js"
 import * as Node from "../src/Layer/Node.js"
 import * as Retry from "../src/Layer/Retry.js"
 import * as Faults from "../src/Local/Faults.js"
@@ -236,7 +237,12 @@ describe("the service acts, then its answer is spoiled", () => {
     }).pipe(Effect.provide(local(always({ kind: "contentType" })))))
 })
 
-describe("the transport faults over real loopback HTTP", () => {
+const httpClients = [
+  ["NodeHttpClient (the default)", undefined],
+  ["LeanHttpClient", LeanHttpClient.layer()]
+] as const
+
+describe.each(httpClients)("the transport faults over real loopback HTTP, %s", (_name, httpClient) => {
   const overLoopback = (fault: Faults.Fault, retry: Retry.RetryOptions = { mode: "off" }) =>
     Effect.gen(function*() {
       const server = yield* Local.serve({ jobDurationMillis: 0, faults: always(fault) })
@@ -246,7 +252,8 @@ describe("the transport faults over real loopback HTTP", () => {
         endpoint: server.url,
         region: Local.defaultRegion,
         credentials: Local.defaultCredentials,
-        retry
+        retry,
+        httpClient
       })
       const result = yield* Effect.either(createToken).pipe(Effect.provide(client))
       const log = yield* server.local.faults.log

@@ -10,9 +10,10 @@ import * as Node from "../../src/Layer/Node.js"
 import { createBackendAuthInput, getBackendInput, maxWorkers, type Op, type Target } from "../workload.js"
 import type { Driver } from "./driver.js"
 
-export const make = async (target: Target): Promise<Driver> => {
+export const make = async (target: Target, options: Pick<Node.Options, "httpClient"> = {}): Promise<Driver> => {
   const runtime = ManagedRuntime.make(
     Node.layer({
+      ...options,
       endpoint: target.url,
       region: target.region,
       credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey }
