@@ -244,6 +244,25 @@ describe("LeanHttpClient", () => {
       expect(server.seen).toHaveLength(0)
     }))
 
+  it.scopedLive("a bad maxResponseBytes fails the layer with a ConfigurationError", () =>
+    Effect.gen(function*() {
+      for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        const error = yield* Effect.flip(withLean(client, { maxResponseBytes: bad }))
+        expect(error).toMatchObject({ _tag: "ConfigurationError", setting: "maxResponseBytes" })
+        expect(error.message).toContain(String(bad))
+      }
+      const viaNode = yield* Effect.flatMap(AmplifyBackend, (a) => a.getBackend({ AppId: "a" })).pipe(
+        Effect.provide(Node.layer({
+          endpoint: "http://127.0.0.1:9",
+          region: "us-east-1",
+          credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
+          httpClient: LeanHttpClient.layer({ maxResponseBytes: -5 })
+        })),
+        Effect.flip
+      )
+      expect(viaNode).toMatchObject({ _tag: "ConfigurationError", setting: "maxResponseBytes" })
+    }))
+
   it.scopedLive("an invalid URL: RequestError (InvalidUrl)", () =>
     Effect.gen(function*() {
       const error = yield* withLean(Effect.flip(Effect.flatMap(client, (http) => http.get("not a url"))))

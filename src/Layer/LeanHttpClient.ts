@@ -33,6 +33,7 @@ import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { ConfigurationError } from "../ClientErrors.js"
 
 export interface Options {
   /** The largest response body read, in bytes; a larger one fails the request. Default 16 MiB. */
@@ -138,7 +139,7 @@ const bodyOf = (request: HttpClientRequest.HttpClientRequest): Either.Either<Bod
   }
 }
 
-/** An `HttpClient` over an undici dispatcher (an `Agent`, a `Pool`, a `MockAgent`, ...). */
+/** An `HttpClient` over an undici dispatcher; `maxResponseBytes` is taken as given (see `layer`). */
 export const make = (dispatcher: Undici.Dispatcher, options: Options = {}): HttpClient.HttpClient => {
   const maxResponseBytes = options.maxResponseBytes ?? defaultMaxResponseBytes
   const send = (request: HttpClientRequest.HttpClientRequest) =>
@@ -229,15 +230,32 @@ export const make = (dispatcher: Undici.Dispatcher, options: Options = {}): Http
   return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(Effect.flatMap(send), Effect.succeed)
 }
 
-/** The lean client over an undici `Agent` of its own, closed when the layer's scope closes. */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> =>
+/** `maxResponseBytes` must be a whole number of bytes, at least 0. */
+const validate = (options: Options): Effect.Effect<Options, ConfigurationError> => {
+  const max = options.maxResponseBytes
+  return max === undefined || (Number.isSafeInteger(max) && max >= 0)
+    ? Effect.succeed(options)
+    : Effect.fail(
+      new ConfigurationError({
+        setting: "maxResponseBytes",
+        message: `maxResponseBytes must be a whole number of bytes, 0 or more; got ${String(max)}`
+      })
+    )
+}
+
+/**
+ * The lean client over an undici `Agent` of its own, closed when the layer's scope closes. Bad
+ * options fail the layer with a `ConfigurationError`.
+ */
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient, ConfigurationError> =>
   Layer.scoped(
     HttpClient.HttpClient,
-    Effect.map(
-      Effect.acquireRelease(
-        Effect.sync(() => new Undici.Agent()),
-        (agent) => Effect.promise(() => agent.destroy())
-      ),
-      (agent) => make(agent, options)
-    )
+    Effect.flatMap(validate(options), (valid) =>
+      Effect.map(
+        Effect.acquireRelease(
+          Effect.sync(() => new Undici.Agent()),
+          (agent) => Effect.promise(() => agent.destroy())
+        ),
+        (agent) => make(agent, valid)
+      ))
   )
