@@ -22,10 +22,10 @@ export const withFallback = (
 }
 
 export interface EquivalenceCheck {
-  /** Random valid inputs (every operation): the prototype must give the Schema's bytes. */
+  /** Random valid inputs (every operation): the compiled encoder must give the Schema's bytes. */
   readonly valid: number
   readonly identical: number
-  /** Valid inputs the prototype left to the Schema. */
+  /** Valid inputs the compiled encoder left to the Schema. */
   readonly fellBack: number
   /** Random inputs made invalid (a member added, changed or removed): it must refuse them. */
   readonly invalid: number
@@ -46,7 +46,7 @@ const slots = (v: unknown, out: Array<readonly [Record<PropertyKey, unknown>, Pr
 const wrongValues: ReadonlyArray<unknown> = [1, "x", true, null, [], {}, undefined, 1.5, "NaN"]
 
 /**
- * Runs the prototype and the Schema side by side on `samples` inputs per Schema drawn by
+ * Runs the compiled encoder and the Schema side by side on `samples` inputs per Schema drawn by
  * `draw`, then on the same inputs broken at one random place.
  */
 export const checkEquivalence = (

@@ -95,7 +95,7 @@ const throughput = async () => {
         for (const client of clients) {
           await workers[client].send({ cmd: "warmup", op, concurrency, calls: warmup })
         }
-        const rounds: Record<ClientKind, Array<Round>> = { ours: [], sdk: [], floor: [] }
+        const rounds: Record<ClientKind, Array<Round>> = { ours: [], oursLean: [], sdk: [], floor: [] }
         for (let r = 0; r < plan.rounds; r++) {
           for (const client of rotation(r)) {
             rounds[client].push(await workers[client].send<Round>({ cmd: "round", op, concurrency, calls }))
@@ -135,7 +135,7 @@ const memory = async () => {
   const workers = await startWorkers(server.target, "memory")
   const { concurrency, warmup, chunk, chunks } = plan.memory
   progress(`memory: ${chunks} x ${chunk} GetBackend calls at concurrency ${concurrency} per client`)
-  const heaps: Record<ClientKind, Array<number>> = { ours: [], sdk: [], floor: [] }
+  const heaps: Record<ClientKind, Array<number>> = { ours: [], oursLean: [], sdk: [], floor: [] }
   try {
     for (const client of clients) {
       await workers[client].send({ cmd: "warmup", op: "GetBackend", concurrency, calls: warmup })
@@ -154,7 +154,10 @@ const memory = async () => {
   }
 }
 
-const coldScripts: Record<ClientKind, string> = {
+/** Cold start: `LeanHttpClient` loads the same packages as the default (undici is most of it). */
+const coldClients = ["ours", "sdk", "floor"] as const
+
+const coldScripts: Record<(typeof coldClients)[number], string> = {
   ours: "bench/cold/ours.ts",
   sdk: "bench/cold/sdk.ts",
   floor: "bench/cold/floor.ts"
@@ -163,7 +166,7 @@ const coldScripts: Record<ClientKind, string> = {
 /** The cold-start programs, each also bundled into one file. */
 const coldPrograms = async (): Promise<Record<string, string>> => {
   const programs: Record<string, string> = {}
-  for (const client of clients) {
+  for (const client of coldClients) {
     programs[client] = js(coldScripts[client])
     const bundled = path.join(work, "cold", `${client}.mjs`)
     await bundleForNode(coldScripts[client], bundled)

@@ -2,18 +2,17 @@
  * Where our client's time goes, by timing its parts on their own in one process (plain node
  * on compiled JavaScript, against the bench server):
  *
- * - the in-memory steps of a call: input encoding (`encodeRequest`, and the compiled-encoder
- *   prototype of `fastEncode.ts`), SigV4 signing (`SignerNode`), response decoding
+ * - the in-memory steps of a call: input encoding (`encodeRequest`, and the compiled encoder of
+ *   `src/internal/fastEncode.ts` alone), SigV4 signing (`SignerNode`), response decoding
  *   (`decodeResponse` on a response captured beforehand);
  * - the transport alone, with the pre-signed request (no encoding, signing or decoding): undici's
  *   own `request` (no Effect), the `@effect/platform` undici client as `Client.ts` builds the
- *   request, and `node:http` (the floor);
+ *   request, `LeanHttpClient` the same way, and `node:http` (the floor);
  * - the whole call with the default layers, and with one layer changed at a time: the HTTP
  *   client's per-request span turned off, retries off, `FetchHttpClient` (Node's global fetch),
- *   `NodeHttpClient.layer` (node:http) instead of undici, and the lean undici client prototype of
- *   `leanHttpClient.ts`.
+ *   `NodeHttpClient.layer` (node:http) instead of undici, and `LeanHttpClient`.
  *
- * Also checks the compiled-encoder prototype against the Schema on random inputs of all 31
+ * Also checks the compiled encoder against the Schema on random inputs of all 31
  * operations (`checkEquivalence`).
  *
  * Every part runs calls one after another (concurrency 1); the I/O parts run in 3 interleaved
@@ -40,6 +39,8 @@ import * as Undici from "undici"
 import { AmplifyBackend, operations } from "../src/AmplifyBackend.js"
 import type { Spec } from "../src/internal/operation.js"
 import { decodeResponse, encodeRequest, type RawResponse } from "../src/internal/restJson1.js"
+import type { ConfigurationError } from "../src/ClientErrors.js"
+import * as LeanHttpClient from "../src/Layer/LeanHttpClient.js"
 import * as Node from "../src/Layer/Node.js"
 import * as Retry from "../src/Layer/Retry.js"
 import * as SignerNode from "../src/Layer/SignerNode.js"
@@ -47,7 +48,7 @@ import { createBackendAuth } from "../src/Operations/CreateBackendAuth.js"
 import { getBackend } from "../src/Operations/GetBackend.js"
 import { type FloorRequests, makeWith, send } from "./drivers/floor.js"
 import { checkEquivalence, compileEncoder, type EquivalenceCheck } from "./fastEncode.js"
-import * as LeanHttpClient from "./leanHttpClient.js"
+
 import { createBackendAuthInput, getBackendInput, type Op, type RawRequest, type Target } from "./workload.js"
 
 export interface Section {
@@ -151,7 +152,7 @@ const noSpans = Layer.effect(
   Effect.map(HttpClient.HttpClient, HttpClient.withTracerDisabledWhen(() => true))
 ).pipe(Layer.provide(NodeHttpClient.layerUndici))
 
-const withHttp = (httpClient: Layer.Layer<HttpClient.HttpClient>) => Node.layer({ ...layerOptions, httpClient })
+const withHttp = (httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>) => Node.layer({ ...layerOptions, httpClient })
 
 const variants = {
   "whole call, default layers": Node.layer(layerOptions),
@@ -159,10 +160,10 @@ const variants = {
   "whole call, Retry.layerOff": Node.layer(layerOptions).pipe(Layer.provide(Retry.layerOff)),
   "whole call, FetchHttpClient (Node's fetch)": withHttp(FetchHttpClient.layer),
   "whole call, NodeHttpClient.layer (node:http)": withHttp(NodeHttpClient.layer),
-  "whole call, lean undici HttpClient (bench/leanHttpClient.ts)": withHttp(LeanHttpClient.layer)
+  "whole call, LeanHttpClient": withHttp(LeanHttpClient.layer())
 }
 
-/** The prototype against the Schema, on random inputs of every operation. */
+/** The compiled encoder against the Schema, on random inputs of every operation. */
 const equivalence = (): EquivalenceCheck =>
   checkEquivalence(Object.values(operations).map((op) => {
     const schema = op.spec.input as Schema.Schema<unknown, unknown>
@@ -187,7 +188,7 @@ const main = async () => {
     add(op, "encodeRequest (validate + encode input)", await inMemory(encode, 400))
     const compiled = compileEncoder(spec.input)
     if (compiled !== undefined) {
-      add(op, "… compiled-encoder prototype instead (bench/fastEncode.ts)", await inMemory((n) => {
+      add(op, "… of which the compiled encoder alone (src/internal/fastEncode.ts)", await inMemory((n) => {
         for (let i = 0; i < n; i++) JSON.stringify(compiled(input))
       }, 400))
     }
@@ -208,6 +209,7 @@ const main = async () => {
 
   // I/O: transport alone, and whole calls, rounds interleaved.
   const undici = ManagedRuntime.make(NodeHttpClient.layerUndici)
+  const lean = ManagedRuntime.make(LeanHttpClient.layer())
   /** `n` requests through the platform client, built as `Client.ts` builds its own, once. */
   const transport = (op: Op, n: number) => {
     const request = raw[op]
@@ -249,6 +251,7 @@ const main = async () => {
         for (let i = 0; i < n; i++) await undiciDirect(op)
       }],
       ["transport: @effect/platform undici client, pre-signed", (n) => undici.runPromise(transport(op, n))],
+      ["transport: LeanHttpClient, pre-signed", (n) => lean.runPromise(transport(op, n))],
       ["transport: node:http, pre-signed (floor)", async (n) => {
         for (let i = 0; i < n; i++) await send(floor.byOp[op](0))
       }],
@@ -278,6 +281,7 @@ const main = async () => {
   floor.agent.destroy()
   await dispatcher.close()
   await undici.dispose()
+  await lean.dispose()
   for (const [, runtime] of runtimes) await runtime.dispose()
   const report: SectionsReport = { sections, equivalence: equivalence() }
   process.stdout.write(JSON.stringify(report) + "\n")

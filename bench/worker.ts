@@ -57,6 +57,10 @@ const loadDriver = async (): Promise<Driver> => {
   switch (config.client) {
     case "ours":
       return (await import("./drivers/ours.js")).make(config.target)
+    case "oursLean": {
+      const { layer } = await import("../src/Layer/LeanHttpClient.js")
+      return (await import("./drivers/ours.js")).make(config.target, { httpClient: layer() })
+    }
     case "sdk":
       return (await import("./drivers/sdk.js")).make(config.target)
     case "floor":

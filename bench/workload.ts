@@ -9,9 +9,12 @@ import type { CreateBackendAuthRequest, GetBackendRequest } from "../src/Schema/
 export type Op = "GetBackend" | "CreateBackendAuth"
 export const ops: ReadonlyArray<Op> = ["GetBackend", "CreateBackendAuth"]
 
-/** The clients compared. */
-export type ClientKind = "ours" | "sdk" | "floor"
-export const clients: ReadonlyArray<ClientKind> = ["ours", "sdk", "floor"]
+/**
+ * The clients compared: ours with its default Node layers, ours with `LeanHttpClient` in place
+ * of the default HTTP client, the official SDK, and the floor.
+ */
+export type ClientKind = "ours" | "oursLean" | "sdk" | "floor"
+export const clients: ReadonlyArray<ClientKind> = ["ours", "oursLean", "sdk", "floor"]
 
 /** The app `GetBackend` reads: one environment. */
 export const getApp = "benchget"
