@@ -1,7 +1,8 @@
 /**
  * A bounded stress run over real loopback HTTP: 2 000 calls (after 200 to warm up) at
- * concurrency 50, through `Node.layer` and its default undici client, against a local
- * AmplifyBackend that breaks 20 % of the requests with a seeded pick among every kind of fault.
+ * concurrency 50, through `Node.layer`, once with its default undici client and once with
+ * `LeanHttpClient`, against a local AmplifyBackend that breaks 20 % of the requests with a seeded
+ * pick among every kind of fault.
  *
  * Every call is tagged, so the service's request log tells, per call, each attempt, the fault
  * it met and whether the service acted; a wrapper around the undici client records how each
@@ -31,7 +32,9 @@ import * as v8 from "node:v8"
 import * as vm from "node:vm"
 import { AmplifyBackend } from "../src/AmplifyBackend.js"
 import { classify, type Classifiable } from "../src/internal/retry.js"
+import type { ConfigurationError } from "../src/ClientErrors.js"
 import * as Client from "../src/Layer/Client.js"
+import * as LeanHttpClient from "../src/Layer/LeanHttpClient.js"
 import * as Node from "../src/Layer/Node.js"
 import * as Faults from "../src/Local/Faults.js"
 import * as Local from "../src/Local/Local.js"
@@ -251,7 +254,11 @@ const execute = (jobOf: (app: string, env: string) => string) => (call: Call, ta
  * Runs the warm-up and the calls, then checks them against the service's log and state. Answers
  * only figures: the outcomes and logs it held are out of reach once it returns.
  */
-const runAndCheck = (server: Server, gc: (() => void) | undefined) =>
+const runAndCheck = (
+  server: Server,
+  gc: (() => void) | undefined,
+  base: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
+) =>
   Effect.gen(function*() {
     const backend = server.local.backend
     const jobOf = yield* setup(server)
@@ -259,7 +266,7 @@ const runAndCheck = (server: Server, gc: (() => void) | undefined) =>
     const tagged = Layer.effect(
       HttpClient.HttpClient,
       Effect.map(HttpClient.HttpClient, (undici) => Faults.tagging(recording(clientSide)(undici)))
-    ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+    ).pipe(Layer.provide(base))
     // `Node.layer` resolves its retry policy itself: the default, with a short attempt timeout.
     const client = Node.layer({
       endpoint: server.url,
@@ -499,7 +506,12 @@ const runAndCheck = (server: Server, gc: (() => void) | undefined) =>
     return { figures, quota, heapBefore, runMillis, stats, fibersPeak }
   })
 
-describe("stress over real loopback HTTP", () => {
+const httpClients = [
+  ["NodeHttpClient.layerUndici (the default)", NodeHttpClient.layerUndici],
+  ["LeanHttpClient", LeanHttpClient.layer()]
+] as const
+
+describe.each(httpClients)("stress over real loopback HTTP, %s", (_name, base) => {
   it.scopedLive(`${calls} calls at concurrency ${concurrency} with ${faultRate * 100} % injected faults`, () =>
     Effect.gen(function*() {
       const started = Date.now()
@@ -516,7 +528,7 @@ describe("stress over real loopback HTTP", () => {
       const gc = collector()
       const lag = monitorEventLoopDelay({ resolution: 10 })
       lag.enable()
-      const { figures, quota, heapBefore, runMillis, stats, fibersPeak } = yield* runAndCheck(server, gc)
+      const { figures, quota, heapBefore, runMillis, stats, fibersPeak } = yield* runAndCheck(server, gc, base)
       lag.disable()
       const heapAfter = yield* heapUsed(gc)
       const heapDelta = heapAfter - heapBefore
