@@ -106,8 +106,9 @@ interface CallState {
 
 /** Builds the Client from the services in context. */
 export const make = Effect.gen(function*() {
-  // Trace headers are not part of the AWS wire format; `withSpan` records each call instead.
-  const http = HttpClient.withTracerDisabledWhen(HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false), () => true)
+  // No HTTP span per request: `withSpan` records each call instead. With its span off, the
+  // platform client sends no trace headers either (they are not part of the AWS wire format).
+  const http = HttpClient.withTracerDisabledWhen(yield* HttpClient.HttpClient, () => true)
   const signer = yield* Signer
   const credentials = yield* Credentials
   const endpoint = yield* Endpoint
