@@ -12,6 +12,9 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
+import * as Net from "node:net"
+import * as v8 from "node:v8"
+import * as vm from "node:vm"
 import type { AddressInfo } from "node:net"
 import { AmplifyBackend } from "../src/AmplifyBackend.js"
 import * as LeanHttpClient from "../src/Layer/LeanHttpClient.js"
@@ -114,6 +117,64 @@ describe("LeanHttpClient", () => {
       expect(new Uint8Array(yield* response.arrayBuffer)).toEqual(new Uint8Array(bytes))
       const streamed = yield* Stream.runCollect(response.stream)
       expect(Buffer.concat(Chunk.toReadonlyArray(streamed)).toString("utf8")).toBe(text)
+    }))
+
+  it.scopedLive("arrayBuffer and stream hand out copies of exactly the body, never shared memory", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((req, res) => {
+        res.setHeader("x-other-header", "not the body")
+        if (req.url === "/chunked") {
+          res.write("o")
+          setImmediate(() => res.end("k"))
+        } else {
+          res.end("ok")
+        }
+      })
+      for (const path of ["/whole", "/chunked"]) {
+        const response = yield* withLean(Effect.flatMap(client, (http) => http.get(server.url + path)))
+        const buffer = yield* response.arrayBuffer
+        expect(buffer.byteLength, path).toBe(2)
+        new Uint8Array(buffer).fill(88)
+        expect(yield* response.text, path).toBe("ok")
+        const chunks = Chunk.toReadonlyArray(yield* Stream.runCollect(response.stream))
+        expect(chunks.map((c) => c.buffer.byteLength), path).toEqual([2])
+        expect(Buffer.from(chunks[0]!).toString(), path).toBe("ok")
+      }
+    }))
+
+  it.scopedLive("a body of many one-byte chunks is held as its bytes, not as an object per chunk", () =>
+    Effect.gen(function*() {
+      v8.setFlagsFromString("--expose-gc")
+      const gc = vm.runInNewContext("gc") as () => void
+      const chunks = 200_000
+      let held = Number.NaN
+      const server = yield* Effect.acquireRelease(
+        Effect.async<{ url: string; server: Net.Server }>((resume) => {
+          const s = Net.createServer((socket) => {
+            socket.once("data", async () => {
+              socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+              const piece = Buffer.from("1\r\nx\r\n".repeat(10_000))
+              for (let i = 0; i < chunks / 10_000; i++) {
+                if (!socket.write(piece)) await new Promise((r) => socket.once("drain", r))
+              }
+              // Everything but the last chunk is in: measure what the client holds meanwhile.
+              await new Promise((r) => setTimeout(r, 200))
+              gc()
+              held = process.memoryUsage().heapUsed - before
+              socket.end("0\r\n\r\n")
+            })
+          })
+          s.listen(0, "127.0.0.1", () =>
+            resume(Effect.succeed({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, server: s })))
+        }),
+        ({ server: s }) => Effect.async<void>((resume) => void s.close(() => resume(Effect.void)))
+      )
+      gc()
+      const before = process.memoryUsage().heapUsed
+      const text = yield* withLean(Effect.flatMap(client, (http) => Effect.flatMap(http.get(server.url), (r) => r.text)))
+      expect(text.length).toBe(chunks)
+      // As 200 000 Buffer objects, the same bytes take tens of megabytes.
+      expect(held).toBeLessThan(4_000_000)
     }))
 
   it.scopedLive("json, urlParamsBody, formData, cookies and an empty body", () =>

@@ -49,6 +49,12 @@ export class Client extends Context.Tag("amplifybackend/Client")<Client, ClientS
 /** Error codes of a connection that never opened: the request cannot have reached the service. */
 const neverSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"])
 
+/**
+ * Error codes of a request the HTTP client refused to build (a header value holding a line
+ * break, say): nothing was sent, and sending it again cannot help. Reported as reason `Encode`.
+ */
+const unbuildableCodes = new Set(["UND_ERR_INVALID_ARG", "ERR_INVALID_CHAR", "ERR_INVALID_HTTP_TOKEN"])
+
 const causeCode = (cause: unknown): string | undefined => {
   let current: unknown = cause
   for (let depth = 0; depth < 5 && current !== null && typeof current === "object"; depth++) {
@@ -65,7 +71,11 @@ const transportError = (
   metadata: ResponseMetadata
 ): TransportError => {
   const code = causeCode(error.cause)
-  const reason = error._tag === "ResponseError" ? "ResponseBody" as const : error.reason
+  const reason = error._tag === "ResponseError"
+    ? "ResponseBody" as const
+    : code !== undefined && unbuildableCodes.has(code)
+    ? "Encode" as const
+    : error.reason
   const neverSent = reason === "Encode" || reason === "InvalidUrl" || (code !== undefined && neverSentCodes.has(code))
   return new TransportError({
     operation,

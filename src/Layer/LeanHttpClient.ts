@@ -43,6 +43,7 @@ export interface Options {
 const defaultMaxResponseBytes = 16 * 1024 * 1024
 
 const decoder = new TextDecoder()
+const emptyBytes = new Uint8Array(0)
 
 /** A response whose body has been read whole. */
 class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
@@ -102,12 +103,21 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
     })
   }
 
+  /** A copy each time: the caller may write to it. */
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return Effect.sync(() => this.bytes.slice().buffer as ArrayBuffer)
+    return Effect.sync(() => {
+      const copy = new Uint8Array(this.bytes.length)
+      copy.set(this.bytes)
+      return copy.buffer
+    })
   }
 
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    return Stream.succeed(this.bytes)
+    return Stream.sync(() => {
+      const copy = new Uint8Array(this.bytes.length)
+      copy.set(this.bytes)
+      return copy
+    })
   }
 
   toJSON(): unknown {
@@ -161,7 +171,10 @@ export const make = (dispatcher: Undici.Dispatcher, options: Options = {}): Http
       let headers: Headers.Headers = Headers.empty
       let setCookie: string | ReadonlyArray<string> | undefined
       let started = false
-      const chunks: Array<Buffer> = []
+      // The body is copied into a buffer of its own as it arrives (never kept as the socket's
+      // chunks, which may be views of shared memory, and many small ones cost more than their
+      // bytes); it grows by doubling, up to the limit.
+      let received = emptyBytes
       let size = 0
       const finish = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => {
         if (done) return
@@ -187,19 +200,27 @@ export const make = (dispatcher: Undici.Dispatcher, options: Options = {}): Http
           status = statusCode
           headers = Headers.fromInput(responseHeaders as Record<string, string | Array<string>>)
           setCookie = responseHeaders["set-cookie"]
+          const length = Number(headers["content-length"])
+          if (Number.isSafeInteger(length) && length > 0 && length <= maxResponseBytes) received = new Uint8Array(length)
         },
         onResponseData(c, chunk) {
-          size += chunk.length
-          if (size > maxResponseBytes) {
+          const end = size + chunk.length
+          if (end > maxResponseBytes) {
             const error = new Error(`the response body is larger than ${maxResponseBytes} bytes`)
             fail(error, error.message)
             c.abort(error)
             return
           }
-          chunks.push(chunk)
+          if (end > received.length) {
+            const grown = new Uint8Array(Math.min(maxResponseBytes, Math.max(end, received.length * 2, 1024)))
+            grown.set(received.subarray(0, size))
+            received = grown
+          }
+          received.set(chunk, size)
+          size = end
         },
         onResponseEnd() {
-          const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
+          const bytes = size === received.length ? received : received.subarray(0, size)
           finish(Effect.succeed(new BufferedResponse(request, status, headers, bytes, setCookie)))
         },
         onResponseError(_c, error) {
@@ -218,7 +239,8 @@ export const make = (dispatcher: Undici.Dispatcher, options: Options = {}): Http
           bodyTimeout: 0
         }, handler)
       } catch (cause) {
-        fail(cause)
+        // Thrown before anything was sent: undici refused the request's options.
+        finish(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", cause })))
       }
       return Effect.sync(() => {
         if (done) return

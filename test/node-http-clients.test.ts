@@ -1,7 +1,10 @@
 /**
- * Tracing: with a tracer installed, a call records one span, `AmplifyBackend.<Operation>`, and
- * no span per HTTP request; no trace header (`traceparent`, `b3`) reaches the wire. Checked with
- * each Node HTTP client against a loopback server that records the headers it receives.
+ * What the client promises whatever Node HTTP client it runs on (the default and
+ * `LeanHttpClient`), against a loopback server that records the headers it receives:
+ * - tracing: with a tracer installed, a call records one span, `AmplifyBackend.<Operation>`, and
+ *   no span per HTTP request; no trace header (`traceparent`, `b3`) reaches the wire;
+ * - a request the HTTP client refuses to build (a line break in a header value) is a
+ *   `TransportError` with reason `Encode`: not sent, not retried, its outcome known.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -53,7 +56,7 @@ const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient
   ["LeanHttpClient", LeanHttpClient.layer()]
 ]
 
-describe.each(clients)("tracing, %s", (_name, httpClient) => {
+describe.each(clients)("%s", (_name, httpClient) => {
   it.scopedLive("one span per call, none per request, and no trace headers sent", () =>
     Effect.gen(function*() {
       const s = yield* server
@@ -76,5 +79,26 @@ describe.each(clients)("tracing, %s", (_name, httpClient) => {
       const sent = Object.keys(s.headers[0]!)
       expect(sent.filter((h) => h === "traceparent" || h === "b3" || h.startsWith("x-b3-"))).toEqual([])
       expect(sent).toContain("authorization")
+    }))
+
+  it.scopedLive("a header value the HTTP client refuses: TransportError (Encode), not sent, not retried", () =>
+    Effect.gen(function*() {
+      const s = yield* server
+      const error = yield* Effect.flatMap(AmplifyBackend, (a) => a.getBackend({ AppId: "a" })).pipe(
+        Effect.provide(Node.layer({
+          endpoint: s.url,
+          region: "us-east-1",
+          credentials: { accessKeyId: "AKID", secretAccessKey: "secret", sessionToken: "token\r\nX-Injected: 1" },
+          httpClient
+        })),
+        Effect.flip
+      )
+      expect(error).toMatchObject({
+        _tag: "TransportError",
+        reason: "Encode",
+        outcomeUnknown: false,
+        $metadata: { attempts: 1 }
+      })
+      expect(s.headers).toHaveLength(0)
     }))
 })
