@@ -283,6 +283,7 @@ describe.each(httpClients)("the transport faults over real loopback HTTP, %s", (
   it.scopedLive("truncate: TransportError (ResponseBody) after a 200, outcome unknown, applied", () =>
     Effect.gen(function*() {
       const { result, sessions } = yield* overLoopback({ kind: "truncate" })
+      expect(errorOf(result).message).toMatch(/^CreateToken: the response body could not be read \(HTTP 200\) \(POST http/)
       expect(errorOf(result)).toMatchObject({
         _tag: "TransportError",
         reason: "ResponseBody",

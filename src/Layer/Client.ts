@@ -77,9 +77,17 @@ const transportError = (
     ? "Encode" as const
     : error.reason
   const neverSent = reason === "Encode" || reason === "InvalidUrl" || (code !== undefined && neverSentCodes.has(code))
+  const what = reason === "ResponseBody"
+    ? `the response body could not be read (HTTP ${error._tag === "ResponseError" ? error.response.status : "?"})`
+    : reason === "Encode"
+    ? "the HTTP client could not build the request"
+    : reason === "InvalidUrl"
+    ? "the request URL is invalid"
+    : "the request failed in transport"
+  const detail = error.description === undefined ? "" : `: ${error.description}`
   return new TransportError({
     operation,
-    message: `${operation}: ${error.message}${code ? ` (${code})` : ""}`,
+    message: `${operation}: ${what} (${error.request.method} ${error.request.url})${detail}${code ? ` (${code})` : ""}`,
     reason,
     outcomeUnknown: !neverSent,
     $metadata: metadata,
