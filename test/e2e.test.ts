@@ -174,7 +174,22 @@ describe("the local server refuses bad signatures the way AWS does", () => {
       )
       const response = yield* local.handle({ method: "POST", url: "/s3Buckets", headers, body: "{}" })
       expect(response.status).toBe(403)
-      expect(JSON.parse(response.body).message).toMatch(/^Signature expired/)
+      expect(JSON.parse(response.body).message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than /)
+    }))
+
+  it.scopedLive("a signature more than 15 minutes ahead: 403 InvalidSignatureException, not yet current", () =>
+    Effect.gen(function*() {
+      const local = yield* Local.make()
+      const { make: signer } = yield* Effect.promise(() => import("../src/Layer/SignerNode.js"))
+      const headers = yield* signer.sign(
+        { method: "POST", url: "http://x/s3Buckets", headers: {}, body: "{}" },
+        Local.defaultCredentials,
+        { region: "us-east-1", service: "amplifybackend" },
+        new Date(Date.now() + 16 * 60 * 1000)
+      )
+      const response = yield* local.handle({ method: "POST", url: "/s3Buckets", headers, body: "{}" })
+      expect(response.status).toBe(403)
+      expect(JSON.parse(response.body).message).toMatch(/^Signature not yet current: \d{8}T\d{6}Z is still later than /)
     }))
 
   it.scopedLive("the official SDK with a wrong secret gets InvalidSignatureException", () =>

@@ -152,7 +152,8 @@ describe("answers in place of the service (it does not act)", () => {
         code: "InvalidSignatureException",
         $metadata: { httpStatusCode: 403, attempts: 2, totalRetryDelay: 0 }
       })
-      expect(errorOf(result).message).toMatch(/^Signature expired/)
+      // The retry was signed an hour ahead of the service's true clock.
+      expect(errorOf(result).message).toMatch(/^Signature not yet current: \d{8}T\d{6}Z is still later than \d{8}T\d{6}Z \(\d{8}T\d{6}Z \+ 15 min\.\)$/)
       expect(log.map((e) => [e.fault?.kind, e.acted, e.code])).toEqual([
         ["skew", false, undefined],
         [undefined, true, "InvalidSignatureException"]
@@ -170,6 +171,13 @@ describe("answers in place of the service (it does not act)", () => {
       expect(errorOf(result)).toMatchObject({ _tag: "ServiceError", code: "InvalidSignatureException" })
       expect(yield* clockOffset).toBe(3 * hour)
     }).pipe(Effect.provide(local(always({ kind: "skew", offsetMillis: 3 * hour, dateHeader: false })))))
+
+  it.effect("skew behind (message only): \"not yet current\", and the offset is read from it", () =>
+    Effect.gen(function*() {
+      const { result } = yield* createOnce
+      expect(errorOf(result).message).toMatch(/^Signature not yet current: /)
+      expect(yield* clockOffset).toBe(-3 * hour)
+    }).pipe(Effect.provide(local(always({ kind: "skew", offsetMillis: -3 * hour, dateHeader: false })))))
 })
 
 describe("the service acts, then its answer is spoiled", () => {

@@ -46,9 +46,10 @@ export type Fault =
    */
   | { readonly kind: "contentType"; readonly body?: "json" | "html" | undefined }
   /**
-   * 403 `InvalidSignatureException` "Signature expired", as a service whose clock is
-   * `offsetMillis` (default one hour) ahead of the request's signing time would answer: that
-   * time in the message and, unless `dateHeader` is false, in the `Date` header.
+   * 403 `InvalidSignatureException`, as a service whose clock is `offsetMillis` (default one
+   * hour; negative: behind) ahead of the request's signing time would answer: "Signature
+   * expired", or "Signature not yet current" when the service is behind; its time in the message
+   * and, unless `dateHeader` is false, in the `Date` header.
    */
   | { readonly kind: "skew"; readonly offsetMillis?: number | undefined; readonly dateHeader?: boolean | undefined }
 
@@ -293,9 +294,13 @@ const answer = (fault: Fault, request: LocalRequest, now: number): LocalResponse
     case "skew": {
       const signedAt = parseAmzDate(request.headers["x-amz-date"]) ?? now
       const serverNow = signedAt + (fault.offsetMillis ?? hour)
+      const window = 15 * 60 * 1000
       const response = json(403, "InvalidSignatureException", {
-        message: `Signature expired: ${amzDate(signedAt)} is now earlier than ${amzDate(serverNow - 15 * 60 * 1000)} ` +
-          `(${amzDate(serverNow)} - 15 min.)`
+        message: serverNow >= signedAt
+          ? `Signature expired: ${amzDate(signedAt)} is now earlier than ${amzDate(serverNow - window)} ` +
+            `(${amzDate(serverNow)} - 15 min.)`
+          : `Signature not yet current: ${amzDate(signedAt)} is still later than ${amzDate(serverNow + window)} ` +
+            `(${amzDate(serverNow)} + 15 min.)`
       })
       if (fault.dateHeader !== false) response.headers.date = new Date(serverNow).toUTCString()
       return response

@@ -151,10 +151,14 @@ const verify = (
     const now = yield* Clock.currentTimeMillis
     const maxSkew = options.maxSkewMillis ?? 15 * 60 * 1000
     if (Math.abs(now - signedAt) > maxSkew) {
+      const minutes = `${Math.round(maxSkew / 60_000)} min.`
       return forbidden(
         "InvalidSignatureException",
-        `Signature expired: ${amzDate} is now earlier than ${formatAmzDate(now - maxSkew)} ` +
-          `(${formatAmzDate(now)} - 15 min.)`
+        signedAt > now
+          ? `Signature not yet current: ${amzDate} is still later than ${formatAmzDate(now + maxSkew)} ` +
+            `(${formatAmzDate(now)} + ${minutes})`
+          : `Signature expired: ${amzDate} is now earlier than ${formatAmzDate(now - maxSkew)} ` +
+            `(${formatAmzDate(now)} - ${minutes})`
       )
     }
     const signedNames = signedHeaderList!.split(";")

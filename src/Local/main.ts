@@ -1,7 +1,9 @@
 /**
  * `npm run local`: the local AmplifyBackend on a loopback port until interrupted (Ctrl-C).
  *
- *   npm run local -- [--port 4566] [--host 127.0.0.1|::1] [--no-verify]
+ *   npm run local -- [--port 4566] [--host 127.0.0.1|::1|localhost] [--no-verify] [--help]
+ *
+ * `--port` defaults to `PORT`, else a free port; `--no-verify` accepts unsigned requests.
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Console from "effect/Console"
@@ -9,26 +11,45 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Local from "./Local.js"
 
-const args = process.argv.slice(2)
-const option = (name: string): string | undefined => {
-  const at = args.indexOf(name)
-  return at >= 0 ? args[at + 1] : undefined
+const usage = "usage: npm run local -- [--port 4566] [--host 127.0.0.1|::1|localhost] [--no-verify]"
+
+/** The command line, read strictly: an unknown argument or a missing value is an error. */
+const parse = (args: ReadonlyArray<string>): { port?: string; host?: string; verify: boolean; help: boolean } | string => {
+  const parsed: { port?: string; host?: string; verify: boolean; help: boolean } = { verify: true, help: false }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--help" || arg === "-h") parsed.help = true
+    else if (arg === "--no-verify") parsed.verify = false
+    else if (arg === "--port" || arg === "--host") {
+      const value = args[i + 1]
+      if (value === undefined || value.startsWith("--")) return `${arg} needs a value`
+      parsed[arg === "--port" ? "port" : "host"] = value
+      i++
+    } else return `unknown argument ${JSON.stringify(arg)}`
+  }
+  return parsed
 }
 
-const port = Number(option("--port") ?? process.env.PORT ?? 0)
-const host = option("--host") ?? "127.0.0.1"
-
 const fail = (message: string) =>
-  Effect.zipRight(Console.error(`npm run local: ${message}`), Effect.sync(() => process.exit(2)))
+  Effect.zipRight(Console.error(`npm run local: ${message}\n${usage}`), Effect.sync(() => process.exit(2)))
 
 const program = Effect.gen(function*() {
+  const parsed = parse(process.argv.slice(2))
+  if (typeof parsed === "string") return yield* fail(parsed)
+  if (parsed.help) {
+    yield* Console.log(usage)
+    return
+  }
+  const portText = parsed.port ?? (process.env.PORT || "0")
+  const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN
+  const host = parsed.host ?? "127.0.0.1"
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    return yield* fail(`--port must be a port number from 0 to 65535, not ${String(option("--port"))}`)
+    return yield* fail(`--port must be a port number from 0 to 65535, not ${portText}`)
   }
   if (!["127.0.0.1", "::1", "localhost"].includes(host)) {
     return yield* fail(`--host must be a loopback address (127.0.0.1, ::1 or localhost), not ${host}`)
   }
-  const server = yield* Local.serve({ port, host, verifySignatures: !args.includes("--no-verify") }).pipe(
+  const server = yield* Local.serve({ port, host, verifySignatures: parsed.verify }).pipe(
     Effect.catchAllDefect((defect) => fail(`cannot listen on ${host}:${port}: ${(defect as Error).message ?? String(defect)}`))
   )
   const keys = Local.defaultCredentials
@@ -38,7 +59,8 @@ const program = Effect.gen(function*() {
       `  region                ${server.local.region}`,
       `  AWS_ACCESS_KEY_ID     ${keys.accessKeyId}`,
       `  AWS_SECRET_ACCESS_KEY ${Redacted.value(keys.secretAccessKey)}`,
-      `  e.g. aws amplifybackend list-s3-buckets --endpoint-url ${server.url} --region ${server.local.region}`,
+      `  e.g. AWS_ACCESS_KEY_ID=${keys.accessKeyId} AWS_SECRET_ACCESS_KEY=${Redacted.value(keys.secretAccessKey)} \\`,
+      `       aws amplifybackend list-s3-buckets --endpoint-url ${server.url} --region ${server.local.region}`,
       "Ctrl-C stops it."
     ].join("\n")
   )
