@@ -84,7 +84,9 @@ export const waitForJob = (
         new BackendJobTimeout({
           jobId: job.JobId,
           lastStatus,
-          message: `Job ${job.JobId} had not finished (last status ${lastStatus ?? "unknown"})`
+          message: `Job ${job.JobId} had not finished after ${
+            Duration.format(Duration.decode(options.timeout ?? "10 minutes"))
+          } (waitForJob's timeout option; last status ${lastStatus ?? "unknown"})`
         })
     }),
     Effect.filterOrFail(

@@ -8,13 +8,17 @@ export class Region extends Context.Tag("amplifybackend/Region")<Region, string>
 
 const regionPattern = /^[a-z0-9][a-z0-9-]{0,62}$/
 
-/** Checks that a region name is well formed (`us-east-1`, `eu-west-3`, `local`...). */
-export const validate = (region: string, source: string): Effect.Effect<string, ConfigurationError> =>
+/**
+ * Checks that a region name is well formed (`us-east-1`, `eu-west-3`, `local`...). `source`
+ * says where it came from, in the message; `setting` names what to change (an option, an
+ * environment variable, a profile key), default `source`.
+ */
+export const validate = (region: string, source: string, setting = source): Effect.Effect<string, ConfigurationError> =>
   regionPattern.test(region)
     ? Effect.succeed(region)
     : Effect.fail(
         new ConfigurationError({
-          setting: source,
+          setting,
           message: `${JSON.stringify(region)} from ${source} is not a valid AWS region name`
         })
       )

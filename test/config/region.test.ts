@@ -62,6 +62,14 @@ describe("region chain", () => {
       const dir = yield* tempDir
       const error = yield* Effect.flip(RegionChain.resolve({ env: { HOME: dir, AWS_REGION: "US East 1" } }))
       expect(error.setting).toBe("AWS_REGION")
+      // `setting` names what to change; the message says where the value came from.
+      const fromOption = yield* Effect.flip(RegionChain.resolve({ region: "US East 1", env: { HOME: dir } }))
+      expect(fromOption.setting).toBe("region")
+      expect(fromOption.message).toContain("from the region option")
+      write(dir, ".aws/config", "[default]\nregion = not/a/region\n")
+      const fromProfile = yield* Effect.flip(RegionChain.resolve({ env: { HOME: dir } }))
+      expect(fromProfile.setting).toBe("region")
+      expect(fromProfile.message).toContain("from the region of profile \"default\"")
     }))
 
   it.scoped("reports an unreadable config file as a ConfigurationError naming it", () =>

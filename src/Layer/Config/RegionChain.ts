@@ -29,7 +29,7 @@ export interface RegionOptions {
 /** Resolves the region, validating its form; a typed error names the four places it may come from. */
 export const resolve = (options: RegionOptions = {}): Effect.Effect<string, ConfigurationError> =>
   Effect.gen(function*() {
-    if (options.region !== undefined) return yield* validate(options.region, "the region option")
+    if (options.region !== undefined) return yield* validate(options.region, "the region option", "region")
     const env = options.env ?? process.env
     const fromRegion = nonEmpty(env.AWS_REGION)
     if (fromRegion !== undefined) return yield* validate(fromRegion, "AWS_REGION")
@@ -47,7 +47,8 @@ export const resolve = (options: RegionOptions = {}): Effect.Effect<string, Conf
     if (fromProfile !== undefined) {
       return yield* validate(
         fromProfile,
-        `the region of profile "${profileName}" in ${config.configFile}`
+        `the region of profile "${profileName}" in ${config.configFile}`,
+        "region"
       )
     }
     return yield* Effect.fail(
