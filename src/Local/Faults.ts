@@ -393,7 +393,8 @@ export const make = (initial: FaultPlan = {}): FaultInjector => {
 
   const record = (entry: LogEntry) => {
     entries.push(entry)
-    if (entries.length > maxEntries()) entries.splice(0, entries.length - maxEntries())
+    // Trimmed in batches (at twice the limit, back to the limit), not one entry per request.
+    if (entries.length >= 2 * maxEntries()) entries.splice(0, entries.length - maxEntries())
   }
 
   const apply: FaultInjector["apply"] = (request, operation, serve) =>
@@ -449,7 +450,7 @@ export const make = (initial: FaultPlan = {}): FaultInjector => {
 
   return {
     apply,
-    log: Effect.sync(() => entries.slice()),
+    log: Effect.sync(() => entries.slice(Math.max(0, entries.length - maxEntries()))),
     setPlan: (next) =>
       Effect.sync(() => {
         plan = next
