@@ -405,8 +405,7 @@ const findings = (results: Results): string => {
         `${num(sig, 0)} + decode ${num(dec, 0)} + the rest of \`Client.ts\` and its Effect steps ≈ ` +
         (rest > 0 ? `${num(rest, 0)} µs` : "0 µs (the parts, timed apart, add up to more: noise)") +
         `. With \`LeanHttpClient\`: ${num(cpu(op, "whole call, LeanHttpClient"), 0)} µs (its transport: ` +
-        `${num(leanTransport, 0)} µs); HTTP spans ` +
-        `off: ${num(cpu(op, "whole call, HTTP spans off"), 0)} µs; retries off: ` +
+        `${num(leanTransport, 0)} µs); retries off: ` +
         `${num(cpu(op, "whole call, Retry.layerOff"), 0)} µs.`
     )
   }

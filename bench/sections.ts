@@ -8,8 +8,8 @@
  * - the transport alone, with the pre-signed request (no encoding, signing or decoding): undici's
  *   own `request` (no Effect), the `@effect/platform` undici client as `Client.ts` builds the
  *   request, `LeanHttpClient` the same way, and `node:http` (the floor);
- * - the whole call with the default layers, and with one layer changed at a time: the HTTP
- *   client's per-request span turned off, retries off, `FetchHttpClient` (Node's global fetch),
+ * - the whole call with the default layers, and with one layer changed at a time: retries off,
+ *   `FetchHttpClient` (Node's global fetch),
  *   `NodeHttpClient.layer` (node:http) instead of undici, and `LeanHttpClient`.
  *
  * Also checks the compiled encoder against the Schema on random inputs of all 31
@@ -147,16 +147,10 @@ const layerOptions = {
   credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey }
 }
 
-const noSpans = Layer.effect(
-  HttpClient.HttpClient,
-  Effect.map(HttpClient.HttpClient, HttpClient.withTracerDisabledWhen(() => true))
-).pipe(Layer.provide(NodeHttpClient.layerUndici))
-
 const withHttp = (httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>) => Node.layer({ ...layerOptions, httpClient })
 
 const variants = {
   "whole call, default layers": Node.layer(layerOptions),
-  "whole call, HTTP spans off": withHttp(noSpans),
   "whole call, Retry.layerOff": Node.layer(layerOptions).pipe(Layer.provide(Retry.layerOff)),
   "whole call, FetchHttpClient (Node's fetch)": withHttp(FetchHttpClient.layer),
   "whole call, NodeHttpClient.layer (node:http)": withHttp(NodeHttpClient.layer),
