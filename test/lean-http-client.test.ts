@@ -9,7 +9,9 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as UrlParams from "@effect/platform/UrlParams"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Net from "node:net"
@@ -17,6 +19,7 @@ import * as v8 from "node:v8"
 import * as vm from "node:vm"
 import type { AddressInfo } from "node:net"
 import { AmplifyBackend } from "../src/AmplifyBackend.js"
+import { RequestNotSent } from "../src/internal/notSent.js"
 import * as LeanHttpClient from "../src/Layer/LeanHttpClient.js"
 import * as Node from "../src/Layer/Node.js"
 
@@ -273,6 +276,29 @@ describe("LeanHttpClient", () => {
       )
       expect(error).toMatchObject({ _tag: "TransportError", reason: "Transport", outcomeUnknown: false })
       expect(error.message).toContain("ECONNREFUSED")
+    }))
+
+  it.scopedLive("used after its layer closed: a RequestError that knows nothing was sent", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((_req, res) => res.end("ok"))
+      // The client outlives its layer's scope: its undici Agent is destroyed.
+      const closed = yield* Effect.scoped(Effect.map(Layer.build(LeanHttpClient.layer()), Context.get(HttpClient.HttpClient)))
+      const raw = yield* Effect.flip(closed.get(server.url))
+      expect(raw).toMatchObject({ _tag: "RequestError", reason: "Transport" })
+      expect(raw.cause).toBeInstanceOf(RequestNotSent)
+      const error = yield* Effect.flatMap(AmplifyBackend, (a) => a.getBackend({ AppId: "a" })).pipe(
+        Effect.provide(Node.layer({
+          endpoint: server.url,
+          region: "us-east-1",
+          credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
+          retry: { mode: "off" },
+          httpClient: Layer.succeed(HttpClient.HttpClient, closed)
+        })),
+        Effect.flip
+      )
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "Transport", outcomeUnknown: false })
+      expect(error.message).toContain("UND_ERR_DESTROYED")
+      expect(server.seen).toHaveLength(0)
     }))
 
   it.scopedLive("interrupted while waiting: the request is aborted on the socket", () =>

@@ -34,6 +34,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { ConfigurationError } from "../ClientErrors.js"
+import { RequestNotSent } from "../internal/notSent.js"
 
 export interface Options {
   /** The largest response body read, in bytes; a larger one fails the request. Default 16 MiB. */
@@ -184,7 +185,11 @@ export const make = (dispatcher: Undici.Dispatcher, options: Options = {}): Http
       const fail = (cause: unknown, description?: string) => {
         const detail = description === undefined ? {} : { description }
         if (!started) {
-          return finish(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause, ...detail })))
+          // Before undici started the request, nothing of it was written.
+          const reported = controller === undefined ? new RequestNotSent(cause) : cause
+          return finish(
+            Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: reported, ...detail }))
+          )
         }
         const response = new BufferedResponse(request, status, headers, new Uint8Array(0), setCookie)
         finish(Effect.fail(new HttpClientError.ResponseError({ request, response, reason: "Decode", cause, ...detail })))
