@@ -46,9 +46,10 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
   message: Schema.String,
   /**
    * `Transport`: the connection failed or was reset; `ResponseBody`: the response was cut short;
-   * `Encode` / `InvalidUrl`: the request could not be built (never sent, never retried).
+   * `ResponseTooLarge`: the response body was larger than the HTTP client accepts (never
+   * retried); `Encode` / `InvalidUrl`: the request could not be built (never sent, never retried).
    */
-  reason: Schema.Literal("Transport", "ResponseBody", "Encode", "InvalidUrl"),
+  reason: Schema.Literal("Transport", "ResponseBody", "ResponseTooLarge", "Encode", "InvalidUrl"),
   outcomeUnknown: Schema.Boolean,
   $metadata: ResponseMetadata,
   cause: Schema.optional(Schema.Unknown)

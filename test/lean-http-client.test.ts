@@ -19,7 +19,7 @@ import * as v8 from "node:v8"
 import * as vm from "node:vm"
 import type { AddressInfo } from "node:net"
 import { AmplifyBackend } from "../src/AmplifyBackend.js"
-import { RequestNotSent } from "../src/internal/notSent.js"
+import { RequestNotSent, ResponseTooLarge } from "../src/internal/transportCauses.js"
 import * as LeanHttpClient from "../src/Layer/LeanHttpClient.js"
 import * as Node from "../src/Layer/Node.js"
 
@@ -226,9 +226,10 @@ describe("LeanHttpClient", () => {
       expect(error).toMatchObject({ _tag: "ResponseError", reason: "Decode" })
       expect(error.message).toContain("larger than 4096 bytes")
       expect(error._tag === "ResponseError" && error.response.status).toBe(200)
+      expect(error.cause).toBeInstanceOf(ResponseTooLarge)
     }))
 
-  it.scopedLive("through the client: a body too large is a TransportError (ResponseBody) after a 200", () =>
+  it.scopedLive("through the client: a body too large is a TransportError (ResponseTooLarge), not retried", () =>
     Effect.gen(function*() {
       const server = yield* serve((_req, res) => {
         res.writeHead(200, { "x-amzn-requestid": "req-1" })
@@ -240,16 +241,18 @@ describe("LeanHttpClient", () => {
           endpoint: server.url,
           region: "us-east-1",
           credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
-          retry: { mode: "off" },
+          // Standard retries: the same answer would be refused again, so none is made.
           httpClient: LeanHttpClient.layer({ maxResponseBytes: 1_000 })
         }))
       )
       expect(error).toMatchObject({
         _tag: "TransportError",
-        reason: "ResponseBody",
+        reason: "ResponseTooLarge",
         outcomeUnknown: true,
         $metadata: { httpStatusCode: 200, requestId: "req-1", attempts: 1 }
       })
+      expect(error.message).toContain("the response body is larger than 1000 bytes")
+      expect(server.seen).toHaveLength(1)
     }))
 
   it.scopedLive("a refused connection: RequestError (Transport), and through the client not sent", () =>

@@ -23,7 +23,7 @@ import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import { TimeoutError, TransportError } from "../ClientErrors.js"
 import type { ClientError, ErrorsOf, InputOf, OutputOf, Spec } from "../internal/operation.js"
-import { RequestNotSent } from "../internal/notSent.js"
+import { RequestNotSent, ResponseTooLarge } from "../internal/transportCauses.js"
 import { AdaptiveRateLimiter } from "../internal/rateLimiter.js"
 import { decodeResponse, encodeRequest, responseMetadata, type EncodedRequest } from "../internal/restJson1.js"
 import { classify, clockSkewCodes, RetryQuota, serverTime, skewThresholdMillis } from "../internal/retry.js"
@@ -73,13 +73,13 @@ const transportError = (
 ): TransportError => {
   const code = causeCode(error.cause)
   const reason = error._tag === "ResponseError"
-    ? "ResponseBody" as const
+    ? error.cause instanceof ResponseTooLarge ? "ResponseTooLarge" as const : "ResponseBody" as const
     : code !== undefined && unbuildableCodes.has(code)
     ? "Encode" as const
     : error.reason
   const neverSent = reason === "Encode" || reason === "InvalidUrl" || error.cause instanceof RequestNotSent ||
     (code !== undefined && neverSentCodes.has(code))
-  const what = reason === "ResponseBody"
+  const what = reason === "ResponseBody" || reason === "ResponseTooLarge"
     ? `the response body could not be read (HTTP ${error._tag === "ResponseError" ? error.response.status : "?"})`
     : reason === "Encode"
     ? "the HTTP client could not build the request"

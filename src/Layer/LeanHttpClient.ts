@@ -12,7 +12,8 @@
  * What it does not do, by design:
  * - No spans of its own (the `Client` records one span per call) and no trace headers.
  * - Bodies are buffered: a response larger than `maxResponseBytes` (default 16 MiB) fails with a
- *   `ResponseError`; request bodies must be text or bytes (a stream or form data is refused with
+ *   `ResponseError` (the client's `TransportError` with reason `ResponseTooLarge`, not retried);
+ *   request bodies must be text or bytes (a stream or form data is refused with
  *   a `RequestError` whose reason is `Encode`).
  * - No redirects are followed, no cookies kept; timeouts are left to Effect (`Retry` options).
  *
@@ -34,7 +35,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { ConfigurationError } from "../ClientErrors.js"
-import { RequestNotSent } from "../internal/notSent.js"
+import { RequestNotSent, ResponseTooLarge } from "../internal/transportCauses.js"
 
 export interface Options {
   /** The largest response body read, in bytes; a larger one fails the request. Default 16 MiB. */
@@ -211,7 +212,7 @@ export const make = (dispatcher: Undici.Dispatcher, options: Options = {}): Http
         onResponseData(c, chunk) {
           const end = size + chunk.length
           if (end > maxResponseBytes) {
-            const error = new Error(`the response body is larger than ${maxResponseBytes} bytes`)
+            const error = new ResponseTooLarge(maxResponseBytes)
             fail(error, error.message)
             c.abort(error)
             return

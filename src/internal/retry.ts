@@ -58,7 +58,11 @@ export const classify = (error: Classifiable): RetryKind | undefined => {
   if (code !== undefined && throttlingCodes.has(code)) return "throttling"
   if (status === 429) return "throttling"
   if (error._tag === "TimeoutError") return "timeout"
-  if (error._tag === "TransportError") return error.reason === "Encode" || error.reason === "InvalidUrl" ? undefined : "transient"
+  if (error._tag === "TransportError") {
+    return error.reason === "Encode" || error.reason === "InvalidUrl" || error.reason === "ResponseTooLarge"
+      ? undefined
+      : "transient"
+  }
   if (code !== undefined && transientCodes.has(code)) return "transient"
   if (error._tag === "ServiceError" && status !== undefined && transientStatuses.has(status)) return "transient"
   return undefined
