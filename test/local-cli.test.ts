@@ -28,6 +28,7 @@ describe("npm run local", () => {
     [["--bogus"], 'unknown argument "--bogus"'],
     [["--port"], "--port needs a value"],
     [["--port", "--no-verify"], "--port needs a value"],
+    [["--port="], "--port needs a value"],
     [["--port", "4x"], "--port must be a port number from 0 to 65535, not 4x"],
     [["--port", "70000"], "--port must be a port number from 0 to 65535, not 70000"],
     [["--host", "10.0.0.1"], "--host must be a loopback address"]
@@ -37,6 +38,34 @@ describe("npm run local", () => {
     expect(stderr).toContain(message)
     expect(stderr).toContain("usage: npm run local --")
   }, 30_000)
+
+  it("--port=N is read like --port N; a port in use is named without the usage", async () => {
+    const first = ChildProcess.spawn(process.execPath, ["--import", "tsx", main, "--port=0", "--no-verify"], {
+      cwd: root,
+      timeout: 30_000
+    })
+    try {
+      const printed = await new Promise<string>((resolve, reject) => {
+        let out = ""
+        first.stdout.on("data", (d: Buffer) => {
+          out += d.toString()
+          if (out.includes("Ctrl-C")) resolve(out)
+        })
+        first.on("close", () => reject(new Error(`exited early: ${out}`)))
+      })
+      expect(printed).toContain("Signatures are not checked (--no-verify)")
+      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(printed)![1]!
+      // Unsigned, accepted.
+      const response = await fetch(`http://127.0.0.1:${port}/s3Buckets`, { method: "POST", body: "{}" })
+      expect(response.status).toBe(200)
+      const second = await run([`--port=${port}`])
+      expect(second.code).toBe(2)
+      expect(second.stderr).toContain(`cannot listen on 127.0.0.1:${port}`)
+      expect(second.stderr).not.toContain("usage:")
+    } finally {
+      first.kill()
+    }
+  }, 60_000)
 
   it("--help prints the usage and exits 0", async () => {
     const { code, stdout } = await run(["--help"])
@@ -61,6 +90,7 @@ describe("npm run local", () => {
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1]
       expect(url).toBeDefined()
       expect(printed).toMatch(/AWS_ACCESS_KEY_ID=\S+ AWS_SECRET_ACCESS_KEY=\S+/)
+      expect(printed).toContain("Requests must be signed (SigV4) with these keys for this region.")
       // Unsigned: refused as AWS refuses it.
       const response = await fetch(`${url}/s3Buckets`, { method: "POST", body: "{}" })
       expect(response.status).toBe(403)

@@ -138,3 +138,29 @@ describe("the client's own safety", () => {
       expect(error).toMatchObject({ _tag: "ConfigurationError", setting: "retry.maxAttempts" })
     }))
 })
+
+describe("the local service's credentials option", () => {
+  const listBuckets = (url: string, credentials: Credentials.AwsCredentials | { accessKeyId: string; secretAccessKey: string }) =>
+    Effect.flatMap(AmplifyBackend, (a) => a.listS3Buckets({})).pipe(
+      Effect.provide(Node.layer({ endpoint: url, region: "us-east-1", credentials, retry: { mode: "off" } })),
+      Effect.either
+    )
+
+  it.scopedLive("one set with a plain secret, or several, each accepted; others refused", () =>
+    Effect.gen(function*() {
+      const one = yield* Local.serve({ credentials: { accessKeyId: "AKIDONE", secretAccessKey: "one-secret" } })
+      expect((yield* listBuckets(one.url, { accessKeyId: "AKIDONE", secretAccessKey: "one-secret" }))._tag).toBe("Right")
+      const several = yield* Local.serve({
+        credentials: [
+          { accessKeyId: "AKIDA", secretAccessKey: "a-secret" },
+          Credentials.make({ accessKeyId: "AKIDB", secretAccessKey: "b-secret" })
+        ]
+      })
+      expect((yield* listBuckets(several.url, { accessKeyId: "AKIDA", secretAccessKey: "a-secret" }))._tag).toBe("Right")
+      expect((yield* listBuckets(several.url, { accessKeyId: "AKIDB", secretAccessKey: "b-secret" }))._tag).toBe("Right")
+      const refused = yield* listBuckets(several.url, { accessKeyId: "AKIDA", secretAccessKey: "b-secret" })
+      expect(refused._tag === "Left" && refused.left).toMatchObject({ code: "InvalidSignatureException" })
+      // The secrets are held as Redacted values, whatever form they were given in.
+      expect(several.local.credentials.map((c) => String(c.secretAccessKey))).toEqual(["<redacted>", "<redacted>"])
+    }))
+})

@@ -47,12 +47,13 @@ export const make = (options: {
 /** Fixed credentials, given in code. */
 export const layerStatic = (
   credentials: AwsCredentials | Parameters<typeof make>[0]
-): Layer.Layer<Credentials> => {
-  const value: AwsCredentials = Redacted.isRedacted(credentials.secretAccessKey)
+): Layer.Layer<Credentials> => Layer.succeed(Credentials, { get: Effect.succeed(normalize(credentials)) })
+
+/** Credentials with their secrets as given (plain strings) or already `Redacted`. */
+export const normalize = (credentials: AwsCredentials | Parameters<typeof make>[0]): AwsCredentials =>
+  Redacted.isRedacted(credentials.secretAccessKey)
     ? (credentials as AwsCredentials)
     : make(credentials as Parameters<typeof make>[0])
-  return Layer.succeed(Credentials, { get: Effect.succeed(value) })
-}
 
 /** Reads credentials from an environment record (`process.env` by default). */
 export const fromEnvironment = (

@@ -23,12 +23,18 @@ export const defaultCredentials: Credentials.AwsCredentials = Credentials.make({
   secretAccessKey: "local-amplifybackend-secret-access-key"
 })
 
+/** Credentials as `Credentials.make` takes them (plain strings), or already made. */
+export type AnyCredentials = Credentials.AwsCredentials | Parameters<typeof Credentials.make>[0]
+
 /** The region the local service answers for unless told otherwise. */
 export const defaultRegion = "us-east-1"
 
 export interface Options extends Service.LocalBackendOptions {
-  /** The credentials accepted; default `defaultCredentials`. */
-  readonly credentials?: ReadonlyArray<Credentials.AwsCredentials> | undefined
+  /**
+   * The credentials accepted: one set or several, secrets as strings or `Redacted`; default
+   * `defaultCredentials`.
+   */
+  readonly credentials?: AnyCredentials | ReadonlyArray<AnyCredentials> | undefined
   /** Set to false to accept unsigned requests. */
   readonly verifySignatures?: boolean | undefined
   /** The region requests must be signed for; default `defaultRegion`. */
@@ -55,7 +61,9 @@ export class LocalAmplifyBackend extends Context.Tag("amplifybackend/LocalAmplif
 /** Starts a local AmplifyBackend in memory. */
 export const make = (options: Options = {}): Effect.Effect<LocalAmplifyBackendService> =>
   Effect.map(Service.make(options), (backend) => {
-    const credentials = options.credentials ?? [defaultCredentials]
+    const given = options.credentials ?? [defaultCredentials]
+    const credentials = (Array.isArray(given) ? given as ReadonlyArray<AnyCredentials> : [given as AnyCredentials])
+      .map(Credentials.normalize)
     const region = options.region ?? defaultRegion
     const verification: VerificationOptions = {
       credentials,

@@ -11,16 +11,26 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Local from "./Local.js"
 
-const usage = "usage: npm run local -- [--port 4566] [--host 127.0.0.1|::1|localhost] [--no-verify]"
+const usage = [
+  "usage: npm run local -- [--port N] [--host 127.0.0.1|::1|localhost] [--no-verify] [--help]",
+  "  --port N      the port to listen on (also --port=N); default PORT, else a free port",
+  "  --host H      a loopback address; default 127.0.0.1",
+  "  --no-verify   accept requests whatever their signature (default: SigV4 checked)",
+  "  --help, -h    this text"
+].join("\n")
 
 /** The command line, read strictly: an unknown argument or a missing value is an error. */
 const parse = (args: ReadonlyArray<string>): { port?: string; host?: string; verify: boolean; help: boolean } | string => {
   const parsed: { port?: string; host?: string; verify: boolean; help: boolean } = { verify: true, help: false }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
+    const inline = /^(--port|--host)=(.*)$/.exec(arg)
     if (arg === "--help" || arg === "-h") parsed.help = true
     else if (arg === "--no-verify") parsed.verify = false
-    else if (arg === "--port" || arg === "--host") {
+    else if (inline !== null) {
+      if (inline[2] === "") return `${inline[1]} needs a value`
+      parsed[inline[1] === "--port" ? "port" : "host"] = inline[2]!
+    } else if (arg === "--port" || arg === "--host") {
       const value = args[i + 1]
       if (value === undefined || value.startsWith("--")) return `${arg} needs a value`
       parsed[arg === "--port" ? "port" : "host"] = value
@@ -30,8 +40,12 @@ const parse = (args: ReadonlyArray<string>): { port?: string; host?: string; ver
   return parsed
 }
 
-const fail = (message: string) =>
-  Effect.zipRight(Console.error(`npm run local: ${message}\n${usage}`), Effect.sync(() => process.exit(2)))
+/** Exits with status 2; `withUsage` for a mistake in the arguments. */
+const fail = (message: string, withUsage = true) =>
+  Effect.zipRight(
+    Console.error(`npm run local: ${message}${withUsage ? `\n${usage}` : ""}`),
+    Effect.sync(() => process.exit(2))
+  )
 
 const program = Effect.gen(function*() {
   const parsed = parse(process.argv.slice(2))
@@ -50,7 +64,9 @@ const program = Effect.gen(function*() {
     return yield* fail(`--host must be a loopback address (127.0.0.1, ::1 or localhost), not ${host}`)
   }
   const server = yield* Local.serve({ port, host, verifySignatures: parsed.verify }).pipe(
-    Effect.catchAllDefect((defect) => fail(`cannot listen on ${host}:${port}: ${(defect as Error).message ?? String(defect)}`))
+    Effect.catchAllDefect((defect) =>
+      fail(`cannot listen on ${host}:${port}: ${(defect as Error).message ?? String(defect)}`, false)
+    )
   )
   const keys = Local.defaultCredentials
   yield* Console.log(
@@ -61,6 +77,9 @@ const program = Effect.gen(function*() {
       `  AWS_SECRET_ACCESS_KEY ${Redacted.value(keys.secretAccessKey)}`,
       `  e.g. AWS_ACCESS_KEY_ID=${keys.accessKeyId} AWS_SECRET_ACCESS_KEY=${Redacted.value(keys.secretAccessKey)} \\`,
       `       aws amplifybackend list-s3-buckets --endpoint-url ${server.url} --region ${server.local.region}`,
+      parsed.verify
+        ? "Requests must be signed (SigV4) with these keys for this region."
+        : "Signatures are not checked (--no-verify): any keys, or none, are accepted.",
       "Ctrl-C stops it."
     ].join("\n")
   )
