@@ -164,3 +164,21 @@ describe("the local service's credentials option", () => {
       expect(several.local.credentials.map((c) => String(c.secretAccessKey))).toEqual(["<redacted>", "<redacted>"])
     }))
 })
+
+describe("Local.serve refuses to start with a typed error", () => {
+  it.scopedLive("a host that is not loopback, a bad port, a port in use", () =>
+    Effect.gen(function*() {
+      const wide = yield* Effect.flip(Local.serve({ host: "0.0.0.0" }))
+      expect(wide).toMatchObject({ _tag: "LocalServerError" })
+      expect(wide.message).toContain("only listens on loopback")
+      for (const port of [-1, 65536, 1.5]) {
+        const bad = yield* Effect.flip(Local.serve({ port }))
+        expect(bad.message).toContain("the port must be a whole number from 0 to 65535")
+      }
+      const first = yield* Local.serve()
+      const taken = yield* Effect.flip(Local.serve({ port: first.port }))
+      expect(taken).toMatchObject({ _tag: "LocalServerError" })
+      expect(taken.message).toContain(`cannot listen on 127.0.0.1:${first.port}`)
+      expect(taken.message).toContain("EADDRINUSE")
+    }))
+})

@@ -15,6 +15,8 @@ import * as Faults from "./Faults.js"
 import * as LocalHttpClient from "./HttpClient.js"
 import { makeHandler, type LocalRequest, type LocalResponse, type VerificationOptions } from "./Protocol.js"
 import * as Server from "./Server.js"
+
+export { LocalServerError } from "./Server.js"
 import * as Service from "./Service.js"
 
 /** The credentials the local service accepts unless told otherwise. */

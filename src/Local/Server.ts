@@ -4,6 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Runtime from "effect/Runtime"
+import * as Schema from "effect/Schema"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import type { LocalRequest, LocalResponse } from "./Protocol.js"
@@ -71,6 +72,12 @@ const send = (req: http.IncomingMessage, res: http.ServerResponse, response: Loc
 
 const loopback = new Set(["127.0.0.1", "::1", "localhost"])
 
+/** The local server could not start: a host that is not loopback, a bad port, or one in use. */
+export class LocalServerError extends Schema.TaggedError<LocalServerError>()("LocalServerError", {
+  message: Schema.String,
+  cause: Schema.optional(Schema.Unknown)
+}) {}
+
 /** Serves `handle` on a loopback port for the life of the enclosing scope. */
 export const serve = (
   handle: (request: LocalRequest) => Effect.Effect<LocalResponse>,
@@ -79,7 +86,13 @@ export const serve = (
   Effect.gen(function*() {
     const host = options.host ?? "127.0.0.1"
     if (!loopback.has(host)) {
-      return yield* Effect.dieMessage(`the local AmplifyBackend only listens on loopback, not ${host}`)
+      return yield* new LocalServerError({
+        message: `the local AmplifyBackend only listens on loopback (127.0.0.1, ::1 or localhost), not ${host}`
+      })
+    }
+    const port = options.port ?? 0
+    if (!Number.isSafeInteger(port) || port < 0 || port > 65535) {
+      return yield* new LocalServerError({ message: `the port must be a whole number from 0 to 65535, not ${port}` })
     }
     const runtime = yield* Effect.runtime<never>()
     const runPromise = Runtime.runPromise(runtime)
@@ -128,10 +141,11 @@ export const serve = (
       socket.once("close", () => (counts.openConnections -= 1))
     })
     yield* Effect.acquireRelease(
-      Effect.async<void, Error>((resume) => {
-        server.once("error", (error) => resume(Effect.fail(error)))
-        server.listen(options.port ?? 0, host, () => resume(Effect.void))
-      }).pipe(Effect.orDie),
+      Effect.async<void, LocalServerError>((resume) => {
+        server.once("error", (error) =>
+          resume(Effect.fail(new LocalServerError({ message: `cannot listen on ${host}:${port}: ${error.message}`, cause: error }))))
+        server.listen(port, host, () => resume(Effect.void))
+      }),
       () =>
         Effect.async<void>((resume) => {
           server.close(() => resume(Effect.void))

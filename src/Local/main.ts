@@ -64,9 +64,7 @@ const program = Effect.gen(function*() {
     return yield* fail(`--host must be a loopback address (127.0.0.1, ::1 or localhost), not ${host}`)
   }
   const server = yield* Local.serve({ port, host, verifySignatures: parsed.verify }).pipe(
-    Effect.catchAllDefect((defect) =>
-      fail(`cannot listen on ${host}:${port}: ${(defect as Error).message ?? String(defect)}`, false)
-    )
+    Effect.catchTag("LocalServerError", (error) => fail(error.message, false))
   )
   const keys = Local.defaultCredentials
   yield* Console.log(
