@@ -23,6 +23,20 @@ const run = (args: ReadonlyArray<string>) =>
     child.on("close", (code) => resolve({ code, stdout, stderr }))
   })
 
+/** Starts the server and waits for its banner; the caller kills it. */
+const start = async (args: ReadonlyArray<string>) => {
+  const child = ChildProcess.spawn(process.execPath, ["--import", "tsx", main, ...args], { cwd: root, timeout: 30_000 })
+  const printed = await new Promise<string>((resolve, reject) => {
+    let out = ""
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString()
+      if (out.includes("Ctrl-C")) resolve(out)
+    })
+    child.on("close", () => reject(new Error(`exited early: ${out}`)))
+  })
+  return { child, printed }
+}
+
 describe("npm run local", () => {
   it.each([
     [["--bogus"], 'unknown argument "--bogus"'],
@@ -40,19 +54,8 @@ describe("npm run local", () => {
   }, 30_000)
 
   it("--port=N is read like --port N; a port in use is named without the usage", async () => {
-    const first = ChildProcess.spawn(process.execPath, ["--import", "tsx", main, "--port=0", "--no-verify"], {
-      cwd: root,
-      timeout: 30_000
-    })
+    const { child: first, printed } = await start(["--port=0", "--no-verify"])
     try {
-      const printed = await new Promise<string>((resolve, reject) => {
-        let out = ""
-        first.stdout.on("data", (d: Buffer) => {
-          out += d.toString()
-          if (out.includes("Ctrl-C")) resolve(out)
-        })
-        first.on("close", () => reject(new Error(`exited early: ${out}`)))
-      })
       expect(printed).toContain("Signatures are not checked (--no-verify)")
       const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(printed)![1]!
       // Unsigned, accepted.
@@ -74,19 +77,8 @@ describe("npm run local", () => {
   }, 30_000)
 
   it("serves on the loopback port it prints, with the keys it prints", async () => {
-    const child = ChildProcess.spawn(process.execPath, ["--import", "tsx", main, "--port", "0"], {
-      cwd: root,
-      timeout: 30_000
-    })
+    const { child, printed } = await start(["--port", "0"])
     try {
-      const printed = await new Promise<string>((resolve, reject) => {
-        let out = ""
-        child.stdout.on("data", (d: Buffer) => {
-          out += d.toString()
-          if (out.includes("Ctrl-C")) resolve(out)
-        })
-        child.on("close", () => reject(new Error(`exited early: ${out}`)))
-      })
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1]
       expect(url).toBeDefined()
       expect(printed).toMatch(/AWS_ACCESS_KEY_ID=\S+ AWS_SECRET_ACCESS_KEY=\S+/)
