@@ -68,38 +68,51 @@ describe("the local server refuses what AWS refuses", () => {
 })
 
 describe("the client's own safety", () => {
-  it.scopedLive("does not follow a redirect with the fetch client", () =>
-    Effect.gen(function*() {
-      const { layer: fetchLayer } = yield* Effect.promise(() => import("@effect/platform/FetchHttpClient"))
-      let stolen = 0
-      const thief = http.createServer((_, res) => {
-        stolen++
-        res.end("{}")
+  it.scopedLive.each(["FetchHttpClient", "NodeHttpClient.layerUndici", "LeanHttpClient"])(
+    "does not follow a redirect, with %s",
+    (name) =>
+      Effect.gen(function*() {
+        const httpClient = name === "FetchHttpClient"
+          ? (yield* Effect.promise(() => import("@effect/platform/FetchHttpClient"))).layer
+          : name === "LeanHttpClient"
+          ? (yield* Effect.promise(() => import("../src/Layer/LeanHttpClient.js"))).layer()
+          : (yield* Effect.promise(() => import("@effect/platform-node/NodeHttpClient"))).layerUndici
+        let stolen = 0
+        const thief = http.createServer((_, res) => {
+          stolen++
+          res.end("{}")
+        })
+        const redirector = http.createServer((_, res) => {
+          res.writeHead(302, { location: `http://127.0.0.1:${(thief.address() as AddressInfo).port}/steal` })
+          res.end()
+        })
+        yield* Effect.acquireRelease(
+          Effect.promise(() =>
+            Promise.all([thief, redirector].map((s) => new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()))))
+          ),
+          () =>
+            Effect.promise(() =>
+              Promise.all([thief, redirector].map((s) => {
+                s.closeAllConnections()
+                return new Promise((r) => s.close(r))
+              }))
+            )
+        )
+        const url = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`
+        const error = yield* Effect.flatMap(AmplifyBackend, (a) => a.getBackend({ AppId: "a" })).pipe(
+          Effect.provide(Node.layer({
+            endpoint: url,
+            region: "us-east-1",
+            credentials: { accessKeyId: "AKID", secretAccessKey: "s", sessionToken: "TOKEN" },
+            httpClient,
+            retry: { mode: "off" }
+          })),
+          Effect.flip
+        )
+        expect(error).toMatchObject({ _tag: "ServiceError", code: "302" })
+        expect(stolen).toBe(0)
       })
-      const redirector = http.createServer((_, res) => {
-        res.writeHead(302, { location: `http://127.0.0.1:${(thief.address() as AddressInfo).port}/steal` })
-        res.end()
-      })
-      yield* Effect.acquireRelease(
-        Effect.promise(() =>
-          Promise.all([thief, redirector].map((s) => new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()))))
-        ),
-        () => Effect.promise(() => Promise.all([thief, redirector].map((s) => new Promise((r) => s.close(r)))))
-      )
-      const url = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`
-      const error = yield* Effect.flatMap(AmplifyBackend, (a) => a.getBackend({ AppId: "a" })).pipe(
-        Effect.provide(Node.layer({
-          endpoint: url,
-          region: "us-east-1",
-          credentials: { accessKeyId: "AKID", secretAccessKey: "s", sessionToken: "TOKEN" },
-          httpClient: fetchLayer,
-          retry: { mode: "off" }
-        })),
-        Effect.flip
-      )
-      expect(error).toMatchObject({ _tag: "ServiceError", code: "302" })
-      expect(stolen).toBe(0)
-    }))
+  )
 
   it.live("a TransportError carries no signed headers", () =>
     Effect.gen(function*() {

@@ -23,6 +23,7 @@ import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import { TimeoutError, TransportError } from "../ClientErrors.js"
 import type { ClientError, ErrorsOf, InputOf, OutputOf, Spec } from "../internal/operation.js"
+import { isPlain } from "../internal/httpTraits.js"
 import { RequestNotSent, ResponseTooLarge } from "../internal/transportCauses.js"
 import { AdaptiveRateLimiter } from "../internal/rateLimiter.js"
 import { decodeResponse, encodeRequest, responseMetadata, type EncodedRequest } from "../internal/restJson1.js"
@@ -128,7 +129,12 @@ interface CallState {
 export const make = Effect.gen(function*() {
   // No HTTP span per request: `withSpan` records each call instead. With its span off, the
   // platform client sends no trace headers either (they are not part of the AWS wire format).
-  const http = HttpClient.withTracerDisabledWhen(yield* HttpClient.HttpClient, () => true)
+  // A client that declares it does neither, nor follows redirects, is used as it is.
+  const base = yield* HttpClient.HttpClient
+  const plain = isPlain(base)
+  const http = plain ? base : HttpClient.withTracerDisabledWhen(base, () => true)
+  const send = (request: HttpClientRequest.HttpClientRequest) =>
+    plain ? http.execute(request) : withoutRedirects(http.execute(request))
   const signer = yield* Signer
   const credentials = yield* Credentials
   const endpoint = yield* Endpoint
@@ -162,7 +168,7 @@ export const make = Effect.gen(function*() {
         httpRequest = HttpClientRequest.bodyText(httpRequest, request.body, "application/json")
       }
       const noResponse = { attempts: state.attempts, totalRetryDelay: state.totalRetryDelay }
-      const response = yield* withoutRedirects(http.execute(httpRequest)).pipe(
+      const response = yield* send(httpRequest).pipe(
         Effect.mapError((e) =>
           transportError(
             spec.name,

@@ -35,6 +35,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { ConfigurationError } from "../ClientErrors.js"
+import { plainHttpClient } from "../internal/httpTraits.js"
 import { RequestNotSent, ResponseTooLarge } from "../internal/transportCauses.js"
 
 export interface Options {
@@ -255,7 +256,9 @@ export const make = (dispatcher: Undici.Dispatcher, options: Options = {}): Http
         controller?.abort(new Error("the request was interrupted"))
       })
     })
-  return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(Effect.flatMap(send), Effect.succeed)
+  const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(Effect.flatMap(send), Effect.succeed)
+  // No redirects followed, no spans, no trace headers: the client need not wrap it.
+  return Object.assign(client, { [plainHttpClient]: true })
 }
 
 /** `maxResponseBytes` must be a whole number of bytes, at least 0. */
