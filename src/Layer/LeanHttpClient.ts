@@ -6,7 +6,7 @@
  *
  * Per request it skips what `NodeHttpClient.layerUndici` adds on top of undici: an
  * `AbortController` and a `FinalizationRegistry` entry, a Node stream for the body, and a fiber
- * and a cached effect to read it. On the bench a whole call takes 25 to 40 % less CPU with it
+ * and a cached effect to read it. On the bench a whole call takes 25 to 45 % less CPU with it
  * (README, "Performance").
  *
  * What it does not do, by design:
