@@ -195,3 +195,16 @@ describe("Local.serve refuses to start with a typed error", () => {
       expect(taken.message).toContain("EADDRINUSE")
     }))
 })
+
+describe("the local service's region option", () => {
+  it.effect("a malformed region fails Local.layer and Local.serve with a ConfigurationError", () =>
+    Effect.gen(function*() {
+      for (const region of ["", "Not A Region"]) {
+        const fromLayer = yield* Effect.flip(Layer.build(Local.layer({ region })).pipe(Effect.scoped))
+        expect(fromLayer).toMatchObject({ _tag: "ConfigurationError", setting: "region" })
+        expect(fromLayer.message).toContain("the region option of the local AmplifyBackend")
+        const fromServe = yield* Effect.flip(Local.serve({ region }).pipe(Effect.scoped))
+        expect(fromServe).toMatchObject({ _tag: "ConfigurationError", setting: "region" })
+      }
+    }))
+})

@@ -6,6 +6,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as AmplifyBackend from "../AmplifyBackend.js"
+import type { ConfigurationError } from "../ClientErrors.js"
 import * as Client from "../Layer/Client.js"
 import * as Credentials from "../Layer/Credentials.js"
 import * as Endpoint from "../Layer/Endpoint.js"
@@ -60,25 +61,30 @@ export class LocalAmplifyBackend extends Context.Tag("amplifybackend/LocalAmplif
   LocalAmplifyBackendService
 >() {}
 
-/** Starts a local AmplifyBackend in memory. */
-export const make = (options: Options = {}): Effect.Effect<LocalAmplifyBackendService> =>
-  Effect.map(Service.make(options), (backend) => {
-    const given = options.credentials ?? [defaultCredentials]
-    const credentials = (Array.isArray(given) ? given as ReadonlyArray<AnyCredentials> : [given as AnyCredentials])
-      .map(Credentials.normalize)
-    const region = options.region ?? defaultRegion
-    const verification: VerificationOptions = {
-      credentials,
-      region,
-      verifySignatures: options.verifySignatures ?? true
+/** Starts a local AmplifyBackend in memory; a malformed `region` is a `ConfigurationError`. */
+export const make = (options: Options = {}): Effect.Effect<LocalAmplifyBackendService, ConfigurationError> =>
+  Effect.map(
+    Effect.zip(
+      Service.make(options),
+      Region.validate(options.region ?? defaultRegion, "the region option of the local AmplifyBackend", "region")
+    ),
+    ([backend, region]) => {
+      const given = options.credentials ?? [defaultCredentials]
+      const credentials = (Array.isArray(given) ? given as ReadonlyArray<AnyCredentials> : [given as AnyCredentials])
+        .map(Credentials.normalize)
+      const verification: VerificationOptions = {
+        credentials,
+        region,
+        verifySignatures: options.verifySignatures ?? true
+      }
+      const faults = Faults.make(options.faults)
+      const handle = makeHandler(backend.handlers, { ...verification, faults })
+      return { backend, handle, region, credentials, faults }
     }
-    const faults = Faults.make(options.faults)
-    const handle = makeHandler(backend.handlers, { ...verification, faults })
-    return { backend, handle, region, credentials, faults }
-  })
+  )
 
 /** The local service as a layer. */
-export const layerService = (options: Options = {}): Layer.Layer<LocalAmplifyBackend> =>
+export const layerService = (options: Options = {}): Layer.Layer<LocalAmplifyBackend, ConfigurationError> =>
   Layer.effect(LocalAmplifyBackend, make(options))
 
 /** The base URL an in-process client addresses; nothing listens there. */
@@ -90,11 +96,11 @@ export const inProcessEndpoint = "http://amplifybackend.local"
  */
 export const layer = (
   options: Options = {}
-): Layer.Layer<AmplifyBackend.AmplifyBackend | Client.Client | LocalAmplifyBackend> => {
+): Layer.Layer<AmplifyBackend.AmplifyBackend | Client.Client | LocalAmplifyBackend, ConfigurationError> => {
   const client = Layer.unwrapEffect(
     Effect.map(LocalAmplifyBackend, (local) =>
       Client.layer.pipe(
-        Layer.provide(Endpoint.layer(inProcessEndpoint).pipe(Layer.provide(Region.layer(local.region)), Layer.orDie)),
+        Layer.provide(Endpoint.layer(inProcessEndpoint).pipe(Layer.provide(Region.layer(local.region)))),
         Layer.provide(Credentials.layerStatic(local.credentials[0] ?? defaultCredentials)),
         Layer.provide(SignerNode.layer),
         Layer.provide(LocalHttpClient.layer(local.handle))
