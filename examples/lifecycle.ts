@@ -28,7 +28,36 @@ const lifecycle = (appId: string) =>
 
     const created = yield* amplify.createBackend({ AppId: appId, AppName: "effect-demo", BackendEnvironmentName: environment })
     yield* note(`backend   ${created.AppId}/${created.BackendEnvironmentName}  job ${created.JobId} ${created.Status}`)
-    yield* waitForJob({ ...env, JobId: created.JobId! })
+    // From here on, a failure first removes what may have been created.
+    return yield* Effect.tapError(steps(env, created.JobId!, note, lines), () => cleanUpAfterFailure(env))
+  })
+
+type Env = { readonly AppId: string; readonly BackendEnvironmentName: string }
+
+/** After a failure: removes the environment's parts and the environment, whichever exist. */
+const cleanUpAfterFailure = (env: Env) =>
+  Effect.gen(function*() {
+    const amplify = yield* AmplifyBackend
+    const removed = yield* Effect.all([
+      amplify.deleteBackendAPI({ ...env, ResourceName: "demoapi" }),
+      amplify.deleteBackendStorage({ ...env, ResourceName: "demostorage", ServiceName: "S3" }),
+      amplify.deleteBackendAuth({ ...env, ResourceName: "demoauth" })
+    ].map((removal) => Effect.option(Effect.flatMap(removal, (job) => waitForJob({ ...env, JobId: job.JobId! })))), {
+      concurrency: "unbounded"
+    })
+    const backend = yield* Effect.option(amplify.deleteBackend(env))
+    yield* Console.error(
+      `after the failure: ${removed.filter((r) => r._tag === "Some").length} of 3 resources removed; ` +
+        `environment ${env.BackendEnvironmentName} ${backend._tag === "Some" ? "removed" : "not removed (check the app)"}`
+    )
+  })
+
+/** Everything after the backend's creation. */
+const steps = (env: Env, createJob: string, note: (line: string) => Effect.Effect<number>, lines: Array<string>) =>
+  Effect.gen(function*() {
+    const amplify = yield* AmplifyBackend
+    const appId = env.AppId
+    yield* waitForJob({ ...env, JobId: createJob })
 
     // Auth, storage and an API, created together; each answers with a job to wait for.
     const [auth, storage, api] = yield* Effect.all([
