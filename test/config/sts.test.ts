@@ -51,6 +51,15 @@ const stsEnv = (dir: string, sts: Fake): Record<string, string | undefined> => (
   AWS_ENDPOINT_URL_STS: sts.url
 })
 
+/** A home whose ~/.aws/config is `config`, a fake STS, and `profile`'s credentials from them. */
+const withProfiles = (config: string, profile: string) =>
+  Effect.gen(function*() {
+    const dir = yield* tempDir
+    const sts = yield* fakeSts()
+    write(dir, ".aws/config", config)
+    return { dir, sts, resolve: CredentialProviders.fromProfile(profile, { env: stsEnv(dir, sts) }) }
+  })
+
 describe("web identity (STS AssumeRoleWithWebIdentity)", () => {
   it.scopedLive("exchanges the token file named in the environment, unsigned", () =>
     Effect.gen(function*() {
@@ -278,30 +287,24 @@ source_profile = root
 
   it.scopedLive("lets a profile with static keys be its own source_profile", () =>
     Effect.gen(function*() {
-      const dir = yield* tempDir
-      const sts = yield* fakeSts()
-      write(
-        dir,
-        ".aws/config",
-        `[profile self]\nrole_arn = arn:aws:iam::1:role/self\nsource_profile = self\n${sourceKeys}`
+      const { sts, resolve } = yield* withProfiles(
+        `[profile self]\nrole_arn = arn:aws:iam::1:role/self\nsource_profile = self\n${sourceKeys}`,
+        "self"
       )
-      const credentials = yield* CredentialProviders.fromProfile("self", { env: stsEnv(dir, sts) })
+      const credentials = yield* resolve
       expect(credentials.accessKeyId).toBe("ASIASELF")
       expect(verify(sts.requests[0]!, "source-secret")).toBe(true)
     }).pipe(Effect.provide(Http)))
 
   it.scopedLive("reports a source_profile cycle with the chain, sending nothing", () =>
     Effect.gen(function*() {
-      const dir = yield* tempDir
-      const sts = yield* fakeSts()
-      write(
-        dir,
-        ".aws/config",
+      const { sts, resolve } = yield* withProfiles(
         `[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n` +
           `[profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = c\n` +
-          `[profile c]\nrole_arn = arn:aws:iam::1:role/c\nsource_profile = a\n`
+          `[profile c]\nrole_arn = arn:aws:iam::1:role/c\nsource_profile = a\n`,
+        "a"
       )
-      const error = yield* Effect.flip(CredentialProviders.fromProfile("a", { env: stsEnv(dir, sts) }))
+      const error = yield* Effect.flip(resolve)
       expect(error.provider).toBe("profile")
       expect(error.message).toContain("cycle")
       expect(error.message).toContain(`"a" → "b" → "c" → "a"`)
@@ -310,25 +313,23 @@ source_profile = root
 
   it.scopedLive("names a source_profile that does not exist", () =>
     Effect.gen(function*() {
-      const dir = yield* tempDir
-      const sts = yield* fakeSts()
-      write(dir, ".aws/config", `[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = ghost\n`)
-      const error = yield* Effect.flip(CredentialProviders.fromProfile("a", { env: stsEnv(dir, sts) }))
+      const { dir, resolve } = yield* withProfiles(
+        `[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = ghost\n`,
+        "a"
+      )
+      const error = yield* Effect.flip(resolve)
       expect(error.message).toContain(`source_profile "ghost" does not exist`)
       expect(error.message).toContain(dir)
     }).pipe(Effect.provide(Http)))
 
   it.scopedLive("refuses mfa_serial with a message saying MFA is not supported", () =>
     Effect.gen(function*() {
-      const dir = yield* tempDir
-      const sts = yield* fakeSts()
-      write(
-        dir,
-        ".aws/config",
+      const { sts, resolve } = yield* withProfiles(
         `[profile mfa]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = base\n` +
-          `mfa_serial = arn:aws:iam::1:mfa/alice\n[profile base]\n${sourceKeys}`
+          `mfa_serial = arn:aws:iam::1:mfa/alice\n[profile base]\n${sourceKeys}`,
+        "mfa"
       )
-      const error = yield* Effect.flip(CredentialProviders.fromProfile("mfa", { env: stsEnv(dir, sts) }))
+      const error = yield* Effect.flip(resolve)
       expect(error.provider).toBe("assume-role")
       expect(error.message).toContain("mfa_serial")
       expect(error.message).toContain("not supported")
@@ -337,39 +338,31 @@ source_profile = root
 
   it.scopedLive("refuses source_profile together with credential_source", () =>
     Effect.gen(function*() {
-      const dir = yield* tempDir
-      const sts = yield* fakeSts()
-      write(
-        dir,
-        ".aws/config",
+      const { resolve } = yield* withProfiles(
         `[profile x]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = base\n` +
           "credential_source = Environment\n" +
-          `[profile base]\n${sourceKeys}`
+          `[profile base]\n${sourceKeys}`,
+        "x"
       )
-      const error = yield* Effect.flip(CredentialProviders.fromProfile("x", { env: stsEnv(dir, sts) }))
+      const error = yield* Effect.flip(resolve)
       expect(error.message).toContain("not both")
     }).pipe(Effect.provide(Http)))
 
   it.scopedLive("reports role_arn with nothing to assume it with", () =>
     Effect.gen(function*() {
-      const dir = yield* tempDir
-      const sts = yield* fakeSts()
-      write(dir, ".aws/config", `[profile lonely]\nrole_arn = arn:aws:iam::1:role/a\n`)
-      const error = yield* Effect.flip(CredentialProviders.fromProfile("lonely", { env: stsEnv(dir, sts) }))
+      const { resolve } = yield* withProfiles(`[profile lonely]\nrole_arn = arn:aws:iam::1:role/a\n`, "lonely")
+      const error = yield* Effect.flip(resolve)
       expect(error.message).toContain("source_profile, credential_source or web_identity_token_file")
     }).pipe(Effect.provide(Http)))
 
   it.scopedLive("rejects a duration_seconds outside 900..43200", () =>
     Effect.gen(function*() {
-      const dir = yield* tempDir
-      const sts = yield* fakeSts()
-      write(
-        dir,
-        ".aws/config",
+      const { sts, resolve } = yield* withProfiles(
         `[profile d]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = base\nduration_seconds = 60\n` +
-          `[profile base]\n${sourceKeys}`
+          `[profile base]\n${sourceKeys}`,
+        "d"
       )
-      const error = yield* Effect.flip(CredentialProviders.fromProfile("d", { env: stsEnv(dir, sts) }))
+      const error = yield* Effect.flip(resolve)
       expect(error.message).toContain("duration_seconds")
       expect(sts.requests).toHaveLength(0)
     }).pipe(Effect.provide(Http)))
@@ -420,10 +413,8 @@ source_profile = root
 
   it.scopedLive("rejects an unknown credential_source, listing the valid ones", () =>
     Effect.gen(function*() {
-      const dir = yield* tempDir
-      const sts = yield* fakeSts()
-      write(dir, ".aws/config", `[profile u]\nrole_arn = arn:aws:iam::1:role/a\ncredential_source = Laptop\n`)
-      const error = yield* Effect.flip(CredentialProviders.fromProfile("u", { env: stsEnv(dir, sts) }))
+      const { resolve } = yield* withProfiles(`[profile u]\nrole_arn = arn:aws:iam::1:role/a\ncredential_source = Laptop\n`, "u")
+      const error = yield* Effect.flip(resolve)
       expect(error.message).toContain("Environment, Ec2InstanceMetadata, EcsContainer")
     }).pipe(Effect.provide(Http)))
 
