@@ -135,62 +135,50 @@ const perCallRows = (results: Results): ReadonlyArray<Row> => {
     for (const c of [1, 32] as const) {
       const sdk = perCall(results.throughput, op, c, "sdk")
       const floor = perCall(results.throughput, op, c, "floor")
-      for (const { client, label } of ourClients) {
-        const ours = perCall(results.throughput, op, c, client)
-        const r = ours.wall / sdk.wall
-        rows.push({
-          figure: `${op}, c=${c}: µs per call (wall)${label}`,
-          ours: ours.wall,
-          sdk: sdk.wall,
-          floor: floor.wall,
-          format: (v) => num(v, 0),
-          target: "≤ 0.5× SDK",
-          status: (r <= 0.5
-            ? `**met** (${num(r, 2)}×)`
-            : `**missed**: ${num(r, 2)}× SDK; needs ${num((1 - 0.5 / r) * 100, 0)}% less time`) +
-            ` (client CPU: ${num(ours.cpu / sdk.cpu, 2)}× SDK)`
-        })
-      }
-      for (const { client, label } of ourClients) {
-        const ours = perCall(results.throughput, op, c, client)
-        rows.push({
-          figure: `${op}, c=${c}: calls per second${label}`,
-          ours: 1e6 / ours.wall,
-          sdk: 1e6 / sdk.wall,
-          floor: 1e6 / floor.wall,
-          format: (v) => num(v, 0)
-        })
-      }
-      for (const { client, label } of ourClients) {
-        const ours = perCall(results.throughput, op, c, client)
-        rows.push({
-          figure: `${op}, c=${c}: client CPU µs per call${label}`,
-          ours: ours.cpu,
-          sdk: sdk.cpu,
-          floor: floor.cpu,
-          format: (v) => num(v, 0)
-        })
+      const metrics = [
+        { name: "µs per call (wall)", of: (x: typeof sdk) => x.wall, target: true },
+        { name: "calls per second", of: (x: typeof sdk) => 1e6 / x.wall, target: false },
+        { name: "client CPU µs per call", of: (x: typeof sdk) => x.cpu, target: false }
+      ]
+      for (const metric of metrics) {
+        for (const { client, label } of ourClients) {
+          const ours = perCall(results.throughput, op, c, client)
+          const r = ours.wall / sdk.wall
+          rows.push({
+            figure: `${op}, c=${c}: ${metric.name}${label}`,
+            ours: metric.of(ours),
+            sdk: metric.of(sdk),
+            floor: metric.of(floor),
+            format: (v) => num(v, 0),
+            ...(metric.target
+              ? {
+                target: "≤ 0.5× SDK",
+                status: (r <= 0.5
+                  ? `**met** (${num(r, 2)}×)`
+                  : `**missed**: ${num(r, 2)}× SDK; needs ${num((1 - 0.5 / r) * 100, 0)}% less time`) +
+                  ` (client CPU: ${num(ours.cpu / sdk.cpu, 2)}× SDK)`
+              }
+              : {})
+          })
+        }
       }
     }
   }
   const p = results.peaks
-  for (const { client, label } of ourClients) {
-    rows.push({
-      figure: `Peak RSS over all rounds (MB)${label}`,
-      ours: Math.max(p[client].rssBytes, p[client].maxRssBytes),
-      sdk: Math.max(p.sdk.rssBytes, p.sdk.maxRssBytes),
-      floor: Math.max(p.floor.rssBytes, p.floor.maxRssBytes),
-      format: mb
-    })
-  }
-  for (const { client, label } of ourClients) {
-    rows.push({
-      figure: `Peak heap used over all rounds (MB, sampled every 100 ms)${label}`,
-      ours: p[client].heapUsedBytes,
-      sdk: p.sdk.heapUsedBytes,
-      floor: p.floor.heapUsedBytes,
-      format: mb
-    })
+  const peaks = [
+    { name: "Peak RSS over all rounds (MB)", of: (x: Peaks) => Math.max(x.rssBytes, x.maxRssBytes) },
+    { name: "Peak heap used over all rounds (MB, sampled every 100 ms)", of: (x: Peaks) => x.heapUsedBytes }
+  ]
+  for (const peak of peaks) {
+    for (const { client, label } of ourClients) {
+      rows.push({
+        figure: `${peak.name}${label}`,
+        ours: peak.of(p[client]),
+        sdk: peak.of(p.sdk),
+        floor: peak.of(p.floor),
+        format: mb
+      })
+    }
   }
   return rows
 }
