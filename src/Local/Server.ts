@@ -70,7 +70,8 @@ const send = (req: http.IncomingMessage, res: http.ServerResponse, response: Loc
   }
 }
 
-const loopback = new Set(["127.0.0.1", "::1", "localhost"])
+/** The only hosts the server listens on. */
+export const loopbackHosts: ReadonlySet<string> = new Set(["127.0.0.1", "::1", "localhost"])
 
 /** The local server could not start: a host that is not loopback, a bad port, or one in use. */
 export class LocalServerError extends Schema.TaggedError<LocalServerError>()("LocalServerError", {
@@ -85,7 +86,7 @@ export const serve = (
 ) =>
   Effect.gen(function*() {
     const host = options.host ?? "127.0.0.1"
-    if (!loopback.has(host)) {
+    if (!loopbackHosts.has(host)) {
       return yield* new LocalServerError({
         message: `the local AmplifyBackend only listens on loopback (127.0.0.1, ::1 or localhost), not ${host}`
       })

@@ -10,6 +10,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Local from "./Local.js"
+import { loopbackHosts } from "./Server.js"
 
 const usage = [
   "usage: npm run local -- [--port N] [--host 127.0.0.1|::1|localhost] [--no-verify] [--help]",
@@ -60,7 +61,7 @@ const program = Effect.gen(function*() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     return yield* fail(`--port must be a port number from 0 to 65535, not ${portText}`)
   }
-  if (!["127.0.0.1", "::1", "localhost"].includes(host)) {
+  if (!loopbackHosts.has(host)) {
     return yield* fail(`--host must be a loopback address (127.0.0.1, ::1 or localhost), not ${host}`)
   }
   const server = yield* Local.serve({ port, host, verifySignatures: parsed.verify }).pipe(
