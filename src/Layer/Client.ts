@@ -133,8 +133,6 @@ export const make = Effect.gen(function*() {
   const base = yield* HttpClient.HttpClient
   const plain = isPlain(base)
   const http = plain ? base : HttpClient.withTracerDisabledWhen(base, () => true)
-  const send = (request: HttpClientRequest.HttpClientRequest) =>
-    plain ? http.execute(request) : withoutRedirects(http.execute(request))
   const signer = yield* Signer
   const credentials = yield* Credentials
   const endpoint = yield* Endpoint
@@ -168,7 +166,7 @@ export const make = Effect.gen(function*() {
         httpRequest = HttpClientRequest.bodyText(httpRequest, request.body, "application/json")
       }
       const noResponse = { attempts: state.attempts, totalRetryDelay: state.totalRetryDelay }
-      const response = yield* send(httpRequest).pipe(
+      const response = yield* http.execute(httpRequest).pipe(
         Effect.mapError((e) =>
           transportError(
             spec.name,
@@ -291,7 +289,8 @@ export const make = Effect.gen(function*() {
         const merged = override === undefined ? basePolicy : merge(basePolicy, override)
         const policy = isValid(merged) ? merged : basePolicy
         const state: CallState = { attempts: 0, totalRetryDelay: 0 }
-        const call = run(spec, request, policy, state)
+        // Once per call, for all its attempts.
+        const call = plain ? run(spec, request, policy, state) : withoutRedirects(run(spec, request, policy, state))
         return policy.callTimeout === undefined
           ? call
           : Effect.timeoutFail(call, {
